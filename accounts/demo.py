@@ -1,0 +1,38 @@
+"""Demo users, one per role. Idempotent: running it again changes nothing."""
+
+from django.utils import timezone
+
+from accounts.models import Organization, Role, User
+
+DEMO_PASSWORD = "fixdesk-demo"  # noqa: S105 - published in the README on purpose
+
+DEMO_USERS = [
+    {"email": "admin@demo.fixdesk.test", "first_name": "Alice", "last_name": "Admin", "role": Role.ADMIN},
+    {"email": "engineer@demo.fixdesk.test", "first_name": "Eric", "last_name": "Engineer", "role": Role.ENGINEER,
+     "phone": "+447700900101"},
+    {"email": "technician@demo.fixdesk.test", "first_name": "Tara", "last_name": "Technician",
+     "role": Role.TECHNICIAN, "phone": "+447700900102"},
+    {"email": "customer@demo.fixdesk.test", "first_name": "Colin", "last_name": "Customer",
+     "role": Role.CUSTOMER, "phone": "+447700900103"},
+]
+
+
+def demo_user(role: str) -> User | None:
+    """The demo user of ``role``, if seeded."""
+    email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def seed(stdout) -> None:
+    org, _ = Organization.objects.get_or_create(name="Acme Offices")
+    for spec in DEMO_USERS:
+        spec = dict(spec)
+        email = spec.pop("email")
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=DEMO_PASSWORD, email_confirmed_at=timezone.now(),
+                is_staff=spec["role"] == Role.ADMIN, is_superuser=spec["role"] == Role.ADMIN,
+                organization=org if spec["role"] == Role.CUSTOMER else None, **spec,
+            )
+            stdout.write(f"  created {user.role} {email} (password: {DEMO_PASSWORD})")

@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+REFERENCE_PREFIX = "FD-"
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ASSIGNED = "assigned", _("Opened")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (
+    Status.NEW, Status.APPROVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED,
+)
+FINAL_STATUSES = (Status.REJECTED, Status.CLOSED, Status.CANCELLED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Category(models.Model):
+    """Admin-managed ticket category: repair, maintenance, IT incident, request, ..."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    contact_phone = PhoneNumberField(_("contact number"), blank=True)
+    site = models.ForeignKey(
+        "facilities.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    location = models.ForeignKey(
+        "facilities.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    equipment = models.ForeignKey(
+        "facilities.Equipment", verbose_name=_("equipment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    affected_item = models.CharField(_("affected item"), max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    vehicle = models.ForeignKey(
+        "facilities.Vehicle", verbose_name=_("vehicle"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Soft delete: admins delete, the Django admin can restore.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deleted by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created_idx"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_created_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
+            models.Index(fields=["priority", "status"], name="ticket_priority_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]), name="tickets_ticket_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(priority__in=[p.value for p in Priority]), name="tickets_ticket_priority_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"{REFERENCE_PREFIX}{self.pk:06d}" if self.pk else ""
+
+    @staticmethod
+    def pk_from_reference(text: str) -> int | None:
+        """``FD-000123`` (any case, zeros optional) -> 123; anything else -> None."""
+        text = text.strip().upper()
+        if text.startswith(REFERENCE_PREFIX):
+            text = text[len(REFERENCE_PREFIX):]
+        return int(text) if text.isdigit() and len(text) <= 12 else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def _photo_path(instance, filename):
+    # The caller passes a generated name; never the uploader's.
+    return f"tickets/{instance.ticket_id}/{filename}"
+
+
+class Photo(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("image"), upload_to=_photo_path)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_photo_path)
+    content_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.original_name or f"photo {self.pk}"
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ticket_comments")
+    body = models.TextField(_("comment"))
+    # Internal notes are for staff only: never shown to customers in any page, e-mail or API.
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on ticket {self.ticket_id}"
+
+
+class TicketEvent(models.Model):
+    """Append-only audit row written by the services for every change to a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    # {"field": [old, new], ...} plus free data such as the comment or reason.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} on ticket {self.ticket_id}"
+
+
+class Macro(models.Model):
+    """A canned response: text with placeholders and optional actions."""
+
+    name = models.CharField(_("name"), max_length=100)
+    body = models.TextField(_("text"))
+    # Null owner: shared macro managed by admins; else an engineer's personal macro.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="macros"
+    )
+    set_priority = models.CharField(_("set priority"), max_length=10, choices=Priority.choices, blank=True)
+    action = models.CharField(_("workflow action"), max_length=30, blank=True)
+    assign_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assign to"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+
+    def __str__(self) -> str:
+        return self.name
