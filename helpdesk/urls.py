@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("kb/", include("knowledge.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("helpdesk.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

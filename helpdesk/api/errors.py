@@ -1,0 +1,50 @@
+"""One JSON shape for every API error.
+
+``{"status": 400, "code": "invalid", "detail": "...", "errors": {"field": ["message", ...]}}``;
+``errors`` is present for validation errors (400) only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """409: an illegal state change or a stale version."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This change conflicts with the current state.")
+    default_code = "conflict"
+
+
+def _first_code(detail) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_code(value)
+    if isinstance(detail, list) and detail:
+        return _first_code(detail[0])
+    return getattr(detail, "code", None) or "error"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    body = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        body.update(code="invalid", detail=str(_("Some fields are not valid.")), errors=errors)
+    else:
+        detail = data.get("detail", data) if isinstance(data, dict) else data
+        body.update(code=getattr(exc, "default_code", None) or _first_code(detail), detail=str(detail))
+        if isinstance(data, dict):
+            body.update({k: v for k, v in data.items() if k != "detail"})
+    response.data = body
+    return response

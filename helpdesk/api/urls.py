@@ -1,0 +1,32 @@
+"""The REST API: ``/api/v1/`` gathers each app's ``api.py``; schema and docs beside it.
+
+An app's ``api.py`` may define ``register(router)`` (viewsets) and/or ``urlpatterns``.
+"""
+
+import importlib
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+API_APPS = ["accounts", "facilities", "tickets", "knowledge", "notifications"]
+
+router = DefaultRouter()
+v1_patterns: list = []
+for _app in API_APPS:
+    try:
+        _module = importlib.import_module(f"{_app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.api":
+            raise
+        continue
+    if hasattr(_module, "register"):
+        _module.register(router)
+    v1_patterns += getattr(_module, "urlpatterns", [])
+
+urlpatterns = [
+    path("v1/", include((v1_patterns + router.urls, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
