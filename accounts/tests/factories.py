@@ -11,14 +11,24 @@ PASSWORD = "Corr3ct-Horse-Battery"
 _seq = itertools.count(1)
 
 
+def _letters(n: int) -> str:
+    """A short, bounded, letters-only suffix unique per ``n`` (names may not hold digits)."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[r] + out
+        if not n:
+            return out.title()
+
+
 def make_user(role: str = Role.CUSTOMER, *, email: str | None = None, password: str = PASSWORD,
               confirmed: bool = True, **extra):
     """A saved user of ``role`` whose e-mail is confirmed unless ``confirmed=False``."""
     n = next(_seq)
     extra.setdefault("first_name", f"{role.title()}")
-    extra.setdefault("last_name", "Tester" + "abcdefghij"[n % 10] * (1 + n // 10))
+    extra.setdefault("last_name", "Tester " + _letters(n))
     if role in (Role.ENGINEER, Role.TECHNICIAN):
-        extra.setdefault("phone", f"+4477009{n:05d}")
+        extra.setdefault("phone", f"+447911{n:06d}")
     if role == Role.ADMIN:
         extra.setdefault("is_staff", True)
     user = get_user_model().objects.create_user(
