@@ -9,11 +9,11 @@ DEMO_PASSWORD = "fixdesk-demo"  # noqa: S105 - published in the README on purpos
 DEMO_USERS = [
     {"email": "admin@demo.fixdesk.test", "first_name": "Alice", "last_name": "Admin", "role": Role.ADMIN},
     {"email": "engineer@demo.fixdesk.test", "first_name": "Eric", "last_name": "Engineer", "role": Role.ENGINEER,
-     "phone": "+447911900101"},
+     "phone": "+447911200101"},
     {"email": "technician@demo.fixdesk.test", "first_name": "Tara", "last_name": "Technician",
-     "role": Role.TECHNICIAN, "phone": "+447911900102"},
+     "role": Role.TECHNICIAN, "phone": "+447911200102"},
     {"email": "customer@demo.fixdesk.test", "first_name": "Colin", "last_name": "Customer",
-     "role": Role.CUSTOMER, "phone": "+447911900103"},
+     "role": Role.CUSTOMER, "phone": "+447911200103"},
 ]
 
 
