@@ -292,3 +292,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- accounts ---
+# django-axes counts failures per lower-cased e-mail (and per IP, above).
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+# Sign-up, resend-confirmation and password-reset send mail: at most this many per IP and per
+# address in the window (seconds); more are refused with a message.
+ACCOUNTS_MAIL_RATE_LIMIT = env.int("ACCOUNTS_MAIL_RATE_LIMIT", default=5)
+ACCOUNTS_MAIL_RATE_WINDOW = env.int("ACCOUNTS_MAIL_RATE_WINDOW", default=3600)
+ACCOUNTS_PEOPLE_PER_PAGE = 25
