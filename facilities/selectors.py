@@ -58,12 +58,12 @@ def site_list(*, search: str = "", include_inactive: bool = True) -> QuerySet:
 
     qs = Site.objects.annotate(
         location_count=Count("locations", distinct=True), equipment_count=Count("equipment", distinct=True)
-    )
+    ).order_by("name")
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(address__icontains=search))
     if not include_inactive:
         qs = qs.filter(active=True)
-    return qs
+    return qs.order_by("name")
 
 
 def location_tree(site) -> list:
@@ -183,7 +183,7 @@ def vehicle_list(*, include_inactive: bool = True) -> QuerySet:
     )
     if not include_inactive:
         qs = qs.filter(active=True)
-    return qs
+    return qs.order_by("name", "plate")
 
 
 def travel_estimate_for(user, site):

@@ -7,6 +7,8 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 from django.utils.translation import gettext as _
 
 from accounts.models import FIELD_ROLES, User
@@ -271,7 +273,11 @@ def vehicle_create(*, actor: User, name: str, plate: str, **fields) -> Vehicle:
 
 
 def _check_plate(vehicle: Vehicle) -> None:
-    clash = Vehicle.objects.filter(plate__iexact=vehicle.plate)
+    # "AB12 CDE" and "ab12cde" are the same plate.
+    squashed = vehicle.plate.replace(" ", "")
+    clash = Vehicle.objects.annotate(
+        squashed=Replace(Upper("plate"), Value(" "), Value(""))
+    ).filter(squashed=squashed)
     if vehicle.pk:
         clash = clash.exclude(pk=vehicle.pk)
     if clash.exists():

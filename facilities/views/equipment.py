@@ -117,7 +117,8 @@ def _equipment_form(request, equipment, initial):
 @readers
 def model_list(request):
     search = request.GET.get("q", "").strip()
-    qs = EquipmentModel.objects.select_related("manufacturer").annotate(equipment_count=Count("equipment"))
+    qs = EquipmentModel.objects.select_related("manufacturer").annotate(equipment_count=Count("equipment")).order_by(
+        "manufacturer__name", "name")
     if search:
         from django.db.models import Q
 
