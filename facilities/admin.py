@@ -1,2 +1,133 @@
+"""The back office for the registry: search, filters and autocomplete on every foreign key.
 
-# Register your models here.
+Saves go through the services so that location paths and checks stay the same as in the web pages.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from facilities import services
+from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, StaffProfile, Trade, Vehicle
+
+
+class LocationInline(admin.TabularInline):
+    model = Location
+    fields = ["name", "parent", "path"]
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "address", "latitude", "longitude", "active", "equipment_total"]
+    list_filter = ["active"]
+    search_fields = ["name", "address"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(equipment_total=Count("equipment"))
+
+    @admin.display(description=_("equipment"), ordering="equipment_total")
+    def equipment_total(self, obj):
+        return obj.equipment_total
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            services.site_paths_rebuild(site=obj)
+
+
+class LocationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["site", "parent", "name"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("site") and data.get("name"):
+            probe = Location(pk=self.instance.pk, site=data["site"], parent=data.get("parent"), name=data["name"])
+            services.location_check(probe)
+        return data
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    form = LocationAdminForm
+    list_display = ["path", "site", "parent"]
+    list_filter = ["site"]
+    search_fields = ["path", "name"]
+    autocomplete_fields = ["site", "parent"]
+    readonly_fields = ["path"]
+    list_select_related = ["site", "parent"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.location_update(actor=request.user, location=obj, name=obj.name, parent=obj.parent)
+        else:
+            created = services.location_create(actor=request.user, site=obj.site, name=obj.name, parent=obj.parent)
+            obj.pk, obj.path = created.pk, created.path
+
+
+@admin.register(Manufacturer)
+class ManufacturerAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(EquipmentModel)
+class EquipmentModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "manufacturer", "category"]
+    list_filter = ["category", "manufacturer"]
+    search_fields = ["name", "manufacturer__name", "category"]
+    autocomplete_fields = ["manufacturer"]
+    list_select_related = ["manufacturer"]
+
+
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["asset_tag", "model", "site", "location", "status", "warranty_end"]
+    list_filter = ["status", "site", "model__category", "model__manufacturer"]
+    search_fields = ["asset_tag", "serial_number", "model__name", "model__manufacturer__name", "location__path"]
+    autocomplete_fields = ["model", "site", "location"]
+    list_select_related = ["model__manufacturer", "site", "location"]
+    date_hierarchy = "install_date"
+
+
+@admin.register(Vehicle)
+class VehicleAdmin(admin.ModelAdmin):
+    list_display = ["name", "plate", "kind", "capacity", "home_site", "active"]
+    list_filter = ["active", "kind", "home_site"]
+    search_fields = ["name", "plate"]
+    autocomplete_fields = ["home_site"]
+
+
+@admin.register(Trade)
+class TradeAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "phone", "role", "home_site", "trade_names"]
+    list_filter = ["home_site", "trades", "user__role"]
+    search_fields = ["user__first_name", "user__last_name", "user__email", "user__phone"]
+    autocomplete_fields = ["user", "home_site"]
+    filter_horizontal = ["trades"]
+    list_select_related = ["user", "home_site"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("trades")
+
+    @admin.display(description=_("phone"))
+    def phone(self, obj):
+        return obj.user.phone
+
+    @admin.display(description=_("role"))
+    def role(self, obj):
+        return obj.user.get_role_display()
+
+    @admin.display(description=_("trades"))
+    def trade_names(self, obj):
+        return ", ".join(t.name for t in obj.trades.all())

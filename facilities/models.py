@@ -52,6 +52,15 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.path or self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("facilities:location_detail", args=[self.pk])
+
+    @property
+    def depth_path(self) -> str:
+        """The path below the site: "Block B / Floor 2 / Room 204"."""
+        prefix = f"{self.site.name} / "
+        return self.path[len(prefix):] if self.path.startswith(prefix) else self.path
+
 
 class Manufacturer(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)

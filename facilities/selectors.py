@@ -31,3 +31,172 @@ def vehicles_free(*, for_ticket=None) -> QuerySet:
         busy &= ~Q(tickets__pk=for_ticket.pk)
     busy_ids = Vehicle.objects.filter(busy).values("pk")
     return Vehicle.objects.filter(active=True).exclude(pk__in=busy_ids).select_related("home_site")
+
+
+# --- the registry --------------------------------------------------------------------------
+
+PATH_SEPARATOR = " / "
+# Ticket statuses that count as "open" on the equipment page (tickets.models.OPEN_STATUSES).
+TICKET_OPEN_STATUSES = ("new", "approved", "assigned", "in_progress", "on_hold", "resolved")
+
+
+def subtree_q(path: str, prefix: str = "") -> Q:
+    """Matches the location with ``path`` and everything below it (``prefix`` for a related lookup)."""
+    return Q(**{f"{prefix}path": path}) | Q(**{f"{prefix}path__startswith": path + PATH_SEPARATOR})
+
+
+def location_subtree(location) -> QuerySet:
+    """The location and every location below it."""
+    from facilities.models import Location
+
+    return Location.objects.filter(site=location.site_id).filter(subtree_q(location.path))
+
+
+def site_list(*, search: str = "", include_inactive: bool = True) -> QuerySet:
+    """Sites with their counts of locations and equipment."""
+    from facilities.models import Site
+
+    qs = Site.objects.annotate(
+        location_count=Count("locations", distinct=True), equipment_count=Count("equipment", distinct=True)
+    ).order_by("name")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(address__icontains=search))
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    return qs.order_by("name")
+
+
+def location_tree(site) -> list:
+    """The locations of ``site`` in tree order, each with ``depth`` and ``equipment_count`` set."""
+    from facilities.models import Location
+
+    locations = list(
+        Location.objects.filter(site=site).annotate(equipment_count=Count("equipment")).order_by("path")
+    )
+    children: dict = {}
+    for loc in locations:
+        children.setdefault(loc.parent_id, []).append(loc)
+    out: list = []
+
+    def walk(parent_id, depth):
+        for loc in sorted(children.get(parent_id, []), key=lambda x: x.name.lower()):
+            loc.depth = depth
+            out.append(loc)
+            walk(loc.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def equipment_list(*, search: str = "", site=None, location=None, status: str = "", category: str = "") -> QuerySet:
+    """Equipment with model, manufacturer, site and location loaded, filtered."""
+    from facilities.models import Equipment
+
+    qs = Equipment.objects.select_related("model__manufacturer", "site", "location")
+    if search:
+        qs = qs.filter(
+            Q(asset_tag__icontains=search) | Q(serial_number__icontains=search) | Q(model__name__icontains=search)
+            | Q(model__manufacturer__name__icontains=search) | Q(notes__icontains=search)
+        )
+    if site:
+        qs = qs.filter(site=site)
+    if location:
+        qs = qs.filter(subtree_q(location.path, "location__"), site=location.site_id)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(model__category__iexact=category)
+    return qs
+
+
+def equipment_tickets(equipment) -> tuple[list, QuerySet]:
+    """(open tickets, whole intervention history) of ``equipment``, newest first, deleted ones left out.
+
+    Reached through the reverse relation ``equipment.tickets``: facilities never imports tickets.
+    """
+    history = (
+        equipment.tickets.filter(deleted_at__isnull=True)
+        .select_related("assignee", "requester")
+        .order_by("-created_at", "-id")
+    )
+    open_tickets = list(history.filter(status__in=TICKET_OPEN_STATUSES))
+    return open_tickets, history
+
+
+def pick_locations(site_id) -> QuerySet:
+    """Locations of an active site, for the report form's picker (empty for a bad id)."""
+    from facilities.models import Location
+
+    try:
+        site_id = int(site_id)
+    except (TypeError, ValueError):
+        return Location.objects.none()
+    return Location.objects.filter(site_id=site_id, site__active=True).only("pk", "path").order_by("path")
+
+
+def pick_equipment(site_id, location_id=None) -> QuerySet:
+    """Equipment in service or out of service (not retired) at a site, or under one of its locations."""
+    from facilities.models import Equipment, Location
+
+    try:
+        site_id = int(site_id)
+    except (TypeError, ValueError):
+        return Equipment.objects.none()
+    qs = (
+        Equipment.objects.filter(site_id=site_id, site__active=True)
+        .exclude(status=Equipment.Status.RETIRED)
+        .select_related("model__manufacturer")
+    )
+    if location_id not in (None, ""):
+        try:
+            location = Location.objects.get(pk=int(location_id), site_id=site_id)
+        except (TypeError, ValueError, Location.DoesNotExist):
+            return Equipment.objects.none()
+        qs = qs.filter(subtree_q(location.path, "location__"))
+    return qs.order_by("asset_tag")
+
+
+def staff_list(*, search: str = "", include_inactive: bool = False) -> QuerySet:
+    """Engineers and technicians with profile, trades and open jobs, for the staff page."""
+    User = get_user_model()
+    qs = (
+        User.objects.filter(role__in=FIELD_ROLES)
+        .select_related("staff_profile__home_site")
+        .prefetch_related("staff_profile__trades")
+        .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES)))
+        .order_by("last_name", "first_name")
+    )
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if search:
+        qs = qs.filter(
+            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(email__icontains=search)
+            | Q(phone__icontains=search) | Q(staff_profile__trades__name__icontains=search)
+        ).distinct()
+    return qs
+
+
+def vehicle_list(*, include_inactive: bool = True) -> QuerySet:
+    """Vehicles with home site and the open job each is on (``busy_on`` count)."""
+    qs = Vehicle.objects.select_related("home_site").annotate(
+        busy_on=Count("tickets", filter=Q(tickets__status__in=BUSY_STATUSES, tickets__deleted_at__isnull=True))
+    )
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    return qs.order_by("name", "plate")
+
+
+def travel_estimate_for(user, site):
+    """Estimate from ``user``'s home site to ``site`` (None without a home site or coordinates)."""
+    from facilities import routing
+    from facilities.models import StaffProfile
+
+    if user is None or site is None:
+        return None
+    try:
+        home = user.staff_profile.home_site
+    except (StaffProfile.DoesNotExist, AttributeError):
+        return None
+    if home is None:
+        return None
+    return routing.estimate(home, site)

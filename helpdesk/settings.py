@@ -301,3 +301,13 @@ AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 ACCOUNTS_MAIL_RATE_LIMIT = env.int("ACCOUNTS_MAIL_RATE_LIMIT", default=5)
 ACCOUNTS_MAIL_RATE_WINDOW = env.int("ACCOUNTS_MAIL_RATE_WINDOW", default=3600)
 ACCOUNTS_PEOPLE_PER_PAGE = 25
+# --- facilities ---
+# Travel estimates (facilities/routing.py): "offline" (great circle x detour factor at an average
+# speed) or "osrm" (a self-hosted OSRM server at ROUTING_URL, falling back to offline on failure).
+ROUTING_BACKEND = env.str("ROUTING_BACKEND", default="offline")
+ROUTING_URL = env.str("ROUTING_URL", default="")
+ROUTING_TIMEOUT = env.float("ROUTING_TIMEOUT", default=3.0)
+ROUTING_DETOUR_FACTOR = env.float("ROUTING_DETOUR_FACTOR", default=1.3)
+ROUTING_AVERAGE_SPEED_KMH = env.float("ROUTING_AVERAGE_SPEED_KMH", default=40.0)
+if ROUTING_BACKEND not in ("offline", "osrm"):
+    raise ImproperlyConfigured('ROUTING_BACKEND must be "offline" or "osrm".')
