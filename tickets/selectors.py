@@ -45,7 +45,7 @@ def ticket_get_for(user, pk) -> Ticket:
         raise Http404("No such ticket.") from None
 
 
-def _with_priority_rank(qs: QuerySet) -> QuerySet:
+def with_priority_rank(qs: QuerySet) -> QuerySet:
     from django.db.models import Case, IntegerField, Value, When
 
     return qs.annotate(priority_rank=Case(
@@ -58,7 +58,7 @@ def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: Quer
     """Visible tickets filtered by the cleaned ``filters`` and sorted by an allow-listed key."""
     filters = filters or {}
     qs = base if base is not None else tickets_visible_to(user)
-    qs = _with_priority_rank(qs.select_related(*LIST_RELATED))
+    qs = with_priority_rank(qs.select_related(*LIST_RELATED))
     status = filters.get("status")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)

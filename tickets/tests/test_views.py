@@ -372,3 +372,38 @@ def test_delete_needs_confirmation_and_admin(client_for, users, world):
     assert admin.post(url).status_code == 302
     assert admin.get(reverse("tickets:detail", args=[world["foreign"].pk])).status_code == 404
     assert Ticket.objects.filter(pk=world["foreign"].pk, deleted_by=users["admin"]).exists()
+
+
+@pytest.mark.parametrize("name,role", [
+    ("tickets:list", "customer"), ("tickets:queue", "admin"), ("tickets:jobs", "technician"),
+])
+def test_list_costs_the_same_for_5_and_50(client_for, users, place, name, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for rows in (5, 45):
+        _fill(rows, users, place)
+        client = client_for(users[role])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_detail_costs_the_same_for_few_and_many(client_for, users, place):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for rows in (3, 30):
+        ticket = make_ticket(requester=users["customer"], site=place["site"])
+        for i in range(rows):
+            comment_add(actor=users["engineer"], ticket=ticket, body=f"c{i}", is_internal=bool(i % 2))
+        for _ in range(min(rows, 10)):
+            photo_add(actor=users["customer"], ticket=ticket, upload=upload())
+        client = client_for(users["admin"])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("tickets:detail", args=[ticket.pk])).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
