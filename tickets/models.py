@@ -191,6 +191,8 @@ class TicketEvent(models.Model):
     to_status = models.CharField(max_length=20, blank=True)
     # {"field": [old, new], ...} plus free data such as the comment or reason.
     changes = models.JSONField(default=dict, blank=True)
+    # The ticket's version right after this event: "what changed since version N" for stale edits.
+    ticket_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

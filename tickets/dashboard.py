@@ -1,0 +1,44 @@
+"""Dashboard panels of the tickets app: each role its own start."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tickets import permissions, selectors
+from tickets.models import OPEN_STATUSES, Status
+
+PANEL = "tickets/includes/dashboard_panel.html"
+COUNTS = "tickets/includes/dashboard_counts.html"
+
+
+def _rows(qs, n=5):
+    return list(qs.select_related(*selectors.LIST_RELATED)[:n])
+
+
+def panels(request) -> list[dict]:
+    user = request.user
+    out = []
+    visible = selectors.tickets_visible_to(user)
+    if user.role == "admin":
+        counts = selectors.status_counts(visible)
+        out.append({"template": COUNTS, "title": _("Tickets by status"), "counts": [
+            {"label": label, "n": counts.get(value, 0), "url": reverse("tickets:queue") + f"?status={value}"}
+            for value, label in Status.choices if value in OPEN_STATUSES
+        ]})
+        out.append({"template": PANEL, "title": _("Waiting for approval"),
+                    "tickets": _rows(visible.filter(status=Status.NEW).order_by("created_at")),
+                    "more": reverse("tickets:queue") + "?status=new", "empty": _("Nothing to approve.")})
+    if user.role == "engineer":
+        out.append({"template": PANEL, "title": _("Jobs to take"),
+                    "tickets": _rows(selectors.with_priority_rank(visible.filter(
+                        status__in=(Status.NEW, Status.APPROVED), assignee__isnull=True,
+                    )).order_by("-priority_rank", "created_at")),
+                    "more": reverse("tickets:queue") + "?unassigned=on", "empty": _("No unassigned jobs.")})
+    if permissions.can_have_jobs(user):
+        out.append({"template": PANEL, "title": _("My jobs"), "tickets": _rows(selectors.jobs_for(user)),
+                    "more": reverse("tickets:jobs"), "empty": _("No open jobs.")})
+    if user.role == "customer":
+        out.append({"template": PANEL, "title": _("My open tickets"),
+                    "tickets": _rows(visible.filter(requester=user, status__in=OPEN_STATUSES)),
+                    "more": reverse("tickets:list") + "?status=open", "empty": _("You have no open tickets."),
+                    "create": reverse("tickets:create")})
+    return out

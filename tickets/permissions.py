@@ -1,0 +1,84 @@
+"""Who may do what with tickets. Checked by the views (what they show) and by the services."""
+
+from accounts.models import Role
+from tickets.models import OPEN_STATUSES, Status
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_view(user, ticket) -> bool:
+    """The user may see the ticket (the same rule as ``selectors.tickets_visible_to``)."""
+    if not _active(user) or ticket.deleted_at is not None:
+        return False
+    if user.role in (Role.ADMIN, Role.ENGINEER):
+        return True
+    if ticket.requester_id == user.pk or ticket.assignee_id == user.pk:
+        return True
+    if user.role == Role.CUSTOMER and user.organization_id and user.organization.members_see_all_tickets:
+        return ticket.requester.organization_id == user.organization_id
+    return False
+
+
+def can_create(user) -> bool:
+    """Customers, admins and engineers report tickets (DESIGN: create)."""
+    return _active(user) and user.role in (Role.CUSTOMER, Role.ADMIN, Role.ENGINEER)
+
+
+def can_edit(user, ticket) -> bool:
+    """The requester while the ticket is new; admins and engineers while it is open."""
+    if not can_view(user, ticket):
+        return False
+    if user.role in (Role.ADMIN, Role.ENGINEER):
+        return ticket.status in OPEN_STATUSES
+    return ticket.requester_id == user.pk and ticket.status == Status.NEW
+
+
+def can_see_internal(user) -> bool:
+    """Staff (admin, engineer, technician) read and write internal notes; customers never."""
+    return _active(user) and user.role in (Role.ADMIN, Role.ENGINEER, Role.TECHNICIAN)
+
+
+def can_comment(user, ticket) -> bool:
+    return can_view(user, ticket)
+
+
+def can_add_photo(user, ticket) -> bool:
+    """Anyone who sees the ticket may add photos while it is open."""
+    return can_view(user, ticket) and ticket.status in OPEN_STATUSES
+
+
+def can_delete(user, ticket) -> bool:
+    """Only admins delete (softly; restored from the Django admin)."""
+    return _active(user) and user.role == Role.ADMIN and ticket.deleted_at is None
+
+
+def can_triage(user) -> bool:
+    """The queue: admins and engineers."""
+    return _active(user) and user.role in (Role.ADMIN, Role.ENGINEER)
+
+
+def can_bulk_edit(user) -> bool:
+    return _active(user) and user.role == Role.ADMIN
+
+
+def can_have_jobs(user) -> bool:
+    return _active(user) and user.role in (Role.ADMIN, Role.ENGINEER, Role.TECHNICIAN)
+
+
+def can_use_macros(user) -> bool:
+    return _active(user) and user.role in (Role.ADMIN, Role.ENGINEER)
+
+
+def can_manage_macro(user, macro) -> bool:
+    """Admins manage shared macros; engineers their own personal ones."""
+    if not _active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.ENGINEER and macro.owner_id == user.pk
+
+
+def can_be_assigned(user) -> bool:
+    return _active(user) and user.role in (Role.ENGINEER, Role.TECHNICIAN)

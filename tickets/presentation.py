@@ -1,0 +1,53 @@
+"""Plain-language sentences for audit events (timeline, conflict messages, e-mails)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tickets.models import Status
+from tickets.workflow import TRANSITIONS
+
+FIELD_LABELS = {
+    k: gettext_lazy(v) for k, v in {
+        "title": "title", "description": "description", "category": "category", "priority": "priority",
+        "site": "site", "location": "location", "equipment": "equipment", "affected_item": "affected item",
+        "contact_phone": "contact number", "assignee": "assignee", "vehicle": "vehicle", "status": "status",
+    }.items()
+}
+
+
+def status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value or "-"
+
+
+def event_summary(event) -> str:
+    """One sentence: who did what (without the free text, which templates show apart)."""
+    who = event.actor.get_full_name() if event.actor else _("Fixdesk")
+    action = event.action
+    if action == "create":
+        return _("%(who)s reported the ticket") % {"who": who}
+    if action in TRANSITIONS:
+        label = str(TRANSITIONS[action].label).lower()
+        text = _("%(who)s: %(action)s (%(old)s → %(new)s)") % {
+            "who": who, "action": label, "old": status_label(event.from_status), "new": status_label(event.to_status),
+        }
+        assignee = (event.changes or {}).get("assignee")
+        if assignee and assignee[1]:
+            text += " · " + _("assigned to %(name)s") % {"name": assignee[1]}
+        return text
+    if action == "update":
+        fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in (event.changes or {}) if f != "comment")
+        return _("%(who)s changed %(fields)s") % {"who": who, "fields": fields}
+    if action == "photo":
+        return _("%(who)s added a photo") % {"who": who}
+    if action == "comment":
+        return _("%(who)s commented") % {"who": who}
+    if action == "delete":
+        return _("%(who)s deleted the ticket") % {"who": who}
+    if action == "restore":
+        return _("%(who)s restored the ticket") % {"who": who}
+    if action == "escalate":
+        return _("Escalated to level %(level)s") % {"level": (event.changes or {}).get("level", "?")}
+    return f"{who}: {action}"

@@ -1,0 +1,147 @@
+"""Reads of tickets. Every read starts from ``tickets_visible_to(user)``: the single door."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from tickets.models import OPEN_STATUSES, Comment, Macro, Status, Ticket, TicketEvent
+from tickets.permissions import can_see_internal
+
+LIST_RELATED = ("requester", "assignee", "category", "site", "location")
+
+# ?sort= values accepted by the lists; anything else falls back to the default.
+SORTS = {
+    "created": "created_at", "-created": "-created_at",
+    "updated": "updated_at", "-updated": "-updated_at",
+    "priority": "priority_rank", "-priority": "-priority_rank",
+    "status": "status", "-status": "-status",
+    "title": "title", "-title": "-title",
+    "id": "id", "-id": "-id",
+}
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    """The tickets ``user`` may see, never the soft-deleted ones; empty for anonymous users."""
+    qs = Ticket.objects.filter(deleted_at__isnull=True)
+    if not (user and user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role in (Role.ADMIN, Role.ENGINEER):
+        return qs
+    mine = Q(requester=user) | Q(assignee=user)
+    if user.role == Role.CUSTOMER and user.organization_id and user.organization.members_see_all_tickets:
+        mine |= Q(requester__organization_id=user.organization_id)
+    return qs.filter(mine)
+
+
+def ticket_get_for(user, pk) -> Ticket:
+    """The ticket ``pk`` if ``user`` may see it; Http404 otherwise (existence never leaks)."""
+    try:
+        return tickets_visible_to(user).select_related(
+            *LIST_RELATED, "equipment__model__manufacturer", "vehicle", "requester__organization"
+        ).get(pk=int(pk))
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such ticket.") from None
+
+
+def with_priority_rank(qs: QuerySet) -> QuerySet:
+    from django.db.models import Case, IntegerField, Value, When
+
+    return qs.annotate(priority_rank=Case(
+        When(priority="urgent", then=Value(4)), When(priority="high", then=Value(3)),
+        When(priority="normal", then=Value(2)), default=Value(1), output_field=IntegerField(),
+    ))
+
+
+def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: QuerySet | None = None) -> QuerySet:
+    """Visible tickets filtered by the cleaned ``filters`` and sorted by an allow-listed key."""
+    filters = filters or {}
+    qs = base if base is not None else tickets_visible_to(user)
+    qs = with_priority_rank(qs.select_related(*LIST_RELATED))
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status == "closed":
+        qs = qs.exclude(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    for field in ("priority", "category", "site", "assignee"):
+        if filters.get(field):
+            qs = qs.filter(**{field: filters[field]})
+    if filters.get("unassigned"):
+        qs = qs.filter(assignee__isnull=True)
+    if filters.get("escalated"):
+        qs = qs.filter(escalation_level__gt=0)
+    q = (filters.get("q") or "").strip()
+    if q:
+        match = Q(title__icontains=q) | Q(description__icontains=q)
+        ref = Ticket.pk_from_reference(q)
+        if ref is not None:
+            match |= Q(pk=ref)
+        qs = qs.filter(match)
+    order = SORTS.get(sort or "", "-created_at")
+    return qs.order_by(order, "-id")
+
+
+def jobs_for(user) -> QuerySet:
+    """The user's open jobs, newest assignment first."""
+    qs = tickets_visible_to(user).filter(
+        assignee=user, status__in=(Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
+    )
+    return qs.select_related(*LIST_RELATED, "equipment__model", "vehicle").order_by("-assigned_at", "-id")
+
+
+def comments_for(user, ticket) -> QuerySet[Comment]:
+    """The comments ``user`` may read on ``ticket``: internal notes only for staff."""
+    qs = ticket.comments.select_related("author")
+    if not can_see_internal(user):
+        qs = qs.filter(is_internal=False)
+    return qs
+
+
+# Events that carry internal text: customers see the status change, never the internal detail.
+def events_for(user, ticket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("actor")
+
+
+def timeline_for(user, ticket) -> list[dict]:
+    """Events and the comments the user may read, merged oldest first."""
+    staff = can_see_internal(user)
+    items = []
+    for event in events_for(user, ticket):
+        if event.action == "comment":
+            continue  # the comment itself is on the timeline
+        changes = dict(event.changes or {})
+        if not staff:
+            changes.pop("internal_note", None)
+        items.append({"kind": "event", "at": event.created_at, "id": event.pk, "event": event, "changes": changes})
+    for comment in comments_for(user, ticket):
+        items.append({"kind": "comment", "at": comment.created_at, "id": comment.pk, "comment": comment})
+    return sorted(items, key=lambda i: (i["at"], 0 if i["kind"] == "event" else 1, i["id"]))
+
+
+def photos_for(user, ticket):
+    return ticket.photos.all()
+
+
+def macros_for(user) -> QuerySet[Macro]:
+    """Active shared macros plus the user's own personal ones."""
+    return Macro.objects.filter(Q(owner__isnull=True) | Q(owner=user), active=True).select_related("assign_to")
+
+
+def events_since(ticket, version: int) -> QuerySet[TicketEvent]:
+    """What changed after the ``version`` a form was loaded at (for the conflict message)."""
+    return ticket.events.filter(ticket_version__gt=version).select_related("actor")
+
+
+def status_counts(qs: QuerySet) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+
+
+__all__ = [
+    "tickets_visible_to", "ticket_get_for", "ticket_list", "jobs_for", "comments_for", "timeline_for",
+    "photos_for", "macros_for", "events_since", "status_counts", "SORTS",
+]

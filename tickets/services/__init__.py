@@ -1,0 +1,19 @@
+"""Every write to tickets goes through these services (keyword-only, the acting user passed)."""
+
+from tickets.services.bulk import BULK_ACTIONS, tickets_bulk_transition
+from tickets.services.comments import comment_add
+from tickets.services.macros import PLACEHOLDERS, macro_apply, macro_render
+from tickets.services.photos import MAX_PHOTOS, photo_add, photo_validate
+from tickets.services.tickets import (
+    ticket_create,
+    ticket_delete,
+    ticket_restore,
+    ticket_transition,
+    ticket_update,
+)
+
+__all__ = [
+    "BULK_ACTIONS", "MAX_PHOTOS", "PLACEHOLDERS", "comment_add", "macro_apply", "macro_render", "photo_add",
+    "photo_validate", "ticket_create", "ticket_delete", "ticket_restore", "ticket_transition", "ticket_update",
+    "tickets_bulk_transition",
+]

@@ -1,0 +1,84 @@
+"""Real Chromium journeys: a customer on a phone reports a case with a photo; staff work it."""
+
+import pytest
+from django.urls import reverse
+
+from tickets.models import Status, Ticket
+from tickets.tests.conftest import image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(pg, live_server, user, password):
+    pg.goto(live_server.url + reverse("accounts:login"))
+    pg.fill("input[name=username]", user.email)
+    pg.fill("input[name=password]", password)
+    pg.click("main button[type=submit]")
+    pg.wait_for_url(live_server.url + "/")
+
+
+def logout(pg):
+    pg.context.clear_cookies()
+
+
+def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_server, users, password, tmp_path,
+                                                         screenshot):
+    pg = phone_page
+    photo = tmp_path / "leak.jpg"
+    photo.write_bytes(image_bytes("JPEG", size=(800, 600)))
+
+    login(pg, live_server, users["customer"], password)
+    pg.goto(live_server.url + reverse("tickets:create"))
+    pg.fill("#id_title", "Water under the sink")
+    pg.fill("#id_description", "The pipe under the kitchen sink is leaking.")
+    pg.set_input_files("#id_photos", str(photo))
+    # Fits a phone: no horizontal scrolling.
+    assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    pg.click("button:has-text('Send report')")
+    pg.wait_for_selector("#ticket-status")
+    ticket = Ticket.objects.get(title="Water under the sink")
+    assert "New" in pg.inner_text("#ticket-status")
+    thumb = pg.locator("#photos img").first
+    thumb.wait_for()
+    assert pg.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    screenshot(pg, "tickets-customer-reported")
+
+    def customer_sees(label):
+        pg.goto(live_server.url + ticket.get_absolute_url())
+        assert label in pg.inner_text("#ticket-status")
+
+    # The admin approves and assigns on a desktop page.
+    admin = pg.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(admin, live_server, users["admin"], password)
+    admin.goto(live_server.url + ticket.get_absolute_url())
+    admin.click("button[data-bs-target='#action-approve']")
+    admin.fill("#action-approve textarea[name=comment]", "Approved, plumber on the way.")
+    admin.click("#action-approve button[type=submit]")
+    admin.wait_for_selector(".alert-success")
+    customer_sees("Approved")
+    admin.click("button[data-bs-target='#action-assign']")
+    admin.select_option("#action-assign select[name=assignee]", str(users["technician"].pk))
+    admin.click("#action-assign button[type=submit]")
+    admin.wait_for_selector(".alert-success")
+    customer_sees("Opened")
+    admin.context.close()
+    logout(pg)
+
+    # The technician starts the job from "My jobs" on the phone and resolves it.
+    login(pg, live_server, users["technician"], password)
+    pg.goto(live_server.url + reverse("tickets:jobs"))
+    pg.click("button:has-text('Start work')")
+    pg.wait_for_selector(".alert-success")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+    pg.goto(live_server.url + ticket.get_absolute_url())
+    pg.click("button[data-bs-target='#action-resolve']")
+    pg.fill("#action-resolve textarea[name=comment]", "Replaced the washer; no more leak.")
+    pg.click("#action-resolve button[type=submit]")
+    pg.wait_for_selector(".alert-success")
+    logout(pg)
+
+    login(pg, live_server, users["customer"], password)
+    customer_sees("Resolved")
+    assert "Replaced the washer" in pg.inner_text("#timeline")
+    screenshot(pg, "tickets-customer-resolved")

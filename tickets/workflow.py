@@ -1,0 +1,139 @@
+"""The ticket lifecycle: the transition table of DESIGN.md and nothing else knows it.
+
+Buttons, the action view, admin actions, bulk actions, macros and tests are all derived from
+``TRANSITIONS``. ``tickets.services.ticket_transition`` is the only code that changes a status,
+and it asks :func:`check` first.
+
+Who may act is expressed as *parties*:
+
+- ``admin``: any user with the admin role;
+- ``requester``: the ticket's requester;
+- ``assignee``: the ticket's current assignee;
+- ``engineer``: any engineer (used by ``take``: an engineer takes an unassigned job);
+- ``requester_in_window``: the requester, within ``FIXDESK_REOPEN_WINDOW_DAYS`` of the close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+from tickets.models import OPEN_STATUSES, Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    # ``None``: computed by ``target_for`` (assign keeps/sets assigned; reopen depends on history).
+    target: str | None
+    parties: tuple[str, ...]
+    comment_required: bool = False
+    comment_label: str = ""
+    needs_assignee: bool = False
+    button: str = "outline-primary"
+    confirm: str = ""
+
+
+ADMIN, REQUESTER, ASSIGNEE, ENGINEER, REQUESTER_IN_WINDOW = (
+    "admin", "requester", "assignee", "engineer", "requester_in_window",
+)
+PRE_ASSIGNMENT = (Status.NEW, Status.APPROVED)
+WORKING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition("approve", _("Approve"), (Status.NEW,), Status.APPROVED, (ADMIN,),
+                   comment_label=_("Comment (optional)"), button="success"),
+        Transition("reject", _("Reject"), (Status.NEW,), Status.REJECTED, (ADMIN,),
+                   comment_required=True, comment_label=_("Why is it rejected?"), button="outline-danger"),
+        Transition("cancel", _("Cancel ticket"), (Status.NEW,), Status.CANCELLED, (REQUESTER, ADMIN),
+                   comment_label=_("Reason (optional)"), button="outline-danger",
+                   confirm=_("Cancel this ticket?")),
+        # Admins may also re-assign a job that is assigned but not started.
+        Transition("assign", _("Assign"), (Status.NEW, Status.APPROVED, Status.ASSIGNED), Status.ASSIGNED,
+                   (ADMIN,), needs_assignee=True, comment_label=_("Note for the assignee (optional)"),
+                   button="primary"),
+        Transition("take", _("Take this job"), PRE_ASSIGNMENT, Status.ASSIGNED, (ENGINEER,), button="primary"),
+        Transition("start", _("Start work"), (Status.ASSIGNED,), Status.IN_PROGRESS, (ASSIGNEE,),
+                   button="primary"),
+        Transition("hold", _("Put on hold"), (Status.IN_PROGRESS,), Status.ON_HOLD, (ASSIGNEE, ADMIN),
+                   comment_required=True, comment_label=_("Why is the work on hold?"), button="outline-warning"),
+        Transition("resume", _("Resume work"), (Status.ON_HOLD,), Status.IN_PROGRESS, (ASSIGNEE, ADMIN),
+                   button="primary"),
+        Transition("resolve", _("Resolve"), (Status.IN_PROGRESS,), Status.RESOLVED, (ASSIGNEE,),
+                   comment_required=True, comment_label=_("Resolution: what was done?"), button="success"),
+        Transition("close", _("Close"), (Status.RESOLVED,), Status.CLOSED, (ADMIN, REQUESTER),
+                   comment_label=_("Comment (optional)"), button="success"),
+        Transition("close_solved", _("Close: solved, no longer needed"),
+                   tuple(s for s in OPEN_STATUSES if s != Status.RESOLVED), Status.CLOSED, (REQUESTER,),
+                   comment_label=_("What solved it? (optional)"), button="outline-secondary",
+                   confirm=_("Close this ticket as solved?")),
+        Transition("reopen", _("Reopen"), (Status.CLOSED, Status.REJECTED), None, (ADMIN, REQUESTER_IN_WINDOW),
+                   comment_required=True, comment_label=_("Why reopen it?"), button="outline-warning"),
+    ]
+}
+
+ACTIONS = tuple(TRANSITIONS)
+
+
+def _party_matches(party: str, ticket, user) -> bool:
+    if party == ADMIN:
+        return user.role == Role.ADMIN
+    if party == REQUESTER:
+        return ticket.requester_id == user.pk
+    if party == ASSIGNEE:
+        return ticket.assignee_id is not None and ticket.assignee_id == user.pk
+    if party == ENGINEER:
+        return user.role == Role.ENGINEER
+    if party == REQUESTER_IN_WINDOW:
+        if ticket.requester_id != user.pk:
+            return False
+        since = ticket.closed_at or ticket.status_changed_at
+        window = timedelta(days=getattr(settings, "FIXDESK_REOPEN_WINDOW_DAYS", 14))
+        return since is None or timezone.now() - since <= window
+    raise ValueError(f"unknown party {party!r}")
+
+
+def refusal(ticket, user, action: str) -> str | None:
+    """Why ``user`` may not perform ``action`` on ``ticket`` now, or None when allowed."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return str(_("Unknown action “%(action)s”.") % {"action": action})
+    if not user.is_authenticated or not user.is_active:
+        return str(_("Please sign in."))
+    if ticket.status not in transition.sources:
+        return str(
+            _("“%(label)s” is not possible while the ticket is %(status)s.")
+            % {"label": transition.label, "status": ticket.get_status_display().lower()}
+        )
+    if not any(_party_matches(p, ticket, user) for p in transition.parties):
+        return str(_("You may not “%(label)s” this ticket.") % {"label": transition.label})
+    return None
+
+
+def is_allowed(ticket, user, action: str) -> bool:
+    return refusal(ticket, user, action) is None
+
+
+def available_actions(ticket, user) -> list[Transition]:
+    """The transitions ``user`` may perform on ``ticket`` now, in table order."""
+    return [t for t in TRANSITIONS.values() if refusal(ticket, user, t.action) is None]
+
+
+def target_for(ticket, action: str) -> str:
+    """The status ``action`` leads to from the ticket's current state."""
+    transition = TRANSITIONS[action]
+    if transition.target is not None:
+        return transition.target
+    # reopen: a ticket that was worked on goes back to work; one never assigned goes back to triage.
+    if ticket.status == Status.CLOSED and ticket.assignee_id:
+        return Status.IN_PROGRESS
+    return Status.NEW
