@@ -292,3 +292,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- notifications ---
+# Outbox: attempts per delivery before it is marked failed, and the first retry's delay
+# (doubled each time). The sweep re-queues first attempts whose task never ran after the
+# grace period, and releases rows a lost worker left "sending" after NOTIFICATIONS_STUCK_SECONDS
+# (keep it well above Q_CLUSTER["timeout"]).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_QUEUE_GRACE_SECONDS = 30
+NOTIFICATIONS_STUCK_SECONDS = 600
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+MESSAGE_EDIT_WINDOW_MINUTES = env.int("MESSAGE_EDIT_WINDOW_MINUTES", default=15)
