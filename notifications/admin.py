@@ -2,12 +2,33 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import Role
 from notifications.models import Delivery, Message, Notification, Preference
 from notifications.services import delivery_retry
 
 
+class RoleAdminMixin:
+    """Users with the admin role run the back office, with or without Django model permissions."""
+
+    def _role_admin(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and getattr(user, "role", None) == Role.ADMIN
+
+    def has_module_permission(self, request):
+        return self._role_admin(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_admin(request) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_admin(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._role_admin(request) or super().has_delete_permission(request, obj)
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "event", "created_at", "read_at", "visible"]
     list_filter = ["event", "visible", ("read_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["title", "recipient__email"]
@@ -17,7 +38,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = [
         "id", "channel", "to", "status", "attempts", "next_attempt_at", "sent_at", "short_error", "created_at",
     ]
@@ -54,7 +75,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["user", "event", "channel", "enabled", "updated_at"]
     list_filter = ["event", "channel", "enabled"]
     search_fields = ["user__email"]
@@ -62,7 +83,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_display = ["id", "sender", "recipient", "created_at", "edited_at", "read_at"]
     search_fields = ["sender__email", "recipient__email", "body"]
     raw_id_fields = ["sender", "recipient", "ticket"]
