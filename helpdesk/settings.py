@@ -311,3 +311,15 @@ ROUTING_DETOUR_FACTOR = env.float("ROUTING_DETOUR_FACTOR", default=1.3)
 ROUTING_AVERAGE_SPEED_KMH = env.float("ROUTING_AVERAGE_SPEED_KMH", default=40.0)
 if ROUTING_BACKEND not in ("offline", "osrm"):
     raise ImproperlyConfigured('ROUTING_BACKEND must be "offline" or "osrm".')
+# --- notifications ---
+# Outbox: attempts per delivery before it is marked failed, and the first retry's delay
+# (doubled each time). The sweep re-queues first attempts whose task never ran after the
+# grace period, and releases rows a lost worker left "sending" after NOTIFICATIONS_STUCK_SECONDS
+# (keep it well above Q_CLUSTER["timeout"]).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_QUEUE_GRACE_SECONDS = 30
+NOTIFICATIONS_STUCK_SECONDS = 600
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
+MESSAGE_EDIT_WINDOW_MINUTES = env.int("MESSAGE_EDIT_WINDOW_MINUTES", default=15)
+NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx polling)

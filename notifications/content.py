@@ -1,0 +1,76 @@
+"""What a notification says: title, text, link, and the rendered e-mail and SMS."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from notifications.models import Event
+from notifications.sms.text import fit_sms
+
+
+def absolute(url: str) -> str:
+    return f"{settings.FIXDESK_SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def ticket_url(ticket) -> str:
+    try:
+        return ticket.get_absolute_url()
+    except NoReverseMatch:  # only before the tickets pages exist
+        return ""
+
+
+def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None) -> tuple[str, str]:
+    """(title, text) for an event; ``extra`` holds the comment, reason, level or message."""
+    extra = extra or {}
+    who = actor.get_full_name() if actor is not None else _("Fixdesk")
+    ref = f"{ticket.reference} {Truncator(ticket.title).chars(80)}" if ticket is not None else ""
+    note = Truncator(extra.get("text", "")).chars(500)
+    titles = {
+        Event.CREATED: _("New request %(ref)s") % {"ref": ref},
+        Event.APPROVED: _("Your request %(ref)s was approved") % {"ref": ref},
+        Event.REJECTED: _("Your request %(ref)s was rejected") % {"ref": ref},
+        Event.ASSIGNED: _("%(ref)s assigned to %(name)s") % {
+            "ref": ref, "name": ticket.assignee.get_full_name() if ticket and ticket.assignee_id else ""},
+        Event.STATUS_CHANGED: _("%(ref)s is now %(status)s") % {
+            "ref": ref, "status": ticket.get_status_display().lower() if ticket else ""},
+        Event.REPORT_SUBMITTED: _("Service report ready for %(ref)s") % {"ref": ref},
+        Event.REPORT_SIGNED: _("Service report signed for %(ref)s") % {"ref": ref},
+        Event.REPORT_REFUSED: _("Service report refused for %(ref)s") % {"ref": ref},
+        Event.ESCALATED: _("%(ref)s escalated to level %(level)s") % {"ref": ref, "level": extra.get("level", "")},
+        Event.COMMENT: (_("Internal note on %(ref)s") if extra.get("internal") else _("New comment on %(ref)s"))
+        % {"ref": ref},
+        Event.MESSAGE: _("Message from %(name)s") % {"name": who},
+    }
+    verbs = {
+        Event.CREATED: _("%(who)s reported a new case."),
+        Event.APPROVED: _("%(who)s approved your request."),
+        Event.REJECTED: _("%(who)s rejected your request."),
+        Event.ASSIGNED: _("%(who)s assigned the job."),
+        Event.STATUS_CHANGED: _("%(who)s changed the status."),
+        Event.REPORT_SUBMITTED: _("%(who)s submitted the service report. Please check and sign it off."),
+        Event.REPORT_SIGNED: _("%(who)s signed the service report."),
+        Event.REPORT_REFUSED: _("%(who)s refused the service report."),
+        Event.ESCALATED: _("The ticket was escalated."),
+        Event.COMMENT: _("%(who)s wrote:"),
+        Event.MESSAGE: _("%(who)s wrote:"),
+    }
+    text = verbs[event] % {"who": who}
+    if event == Event.ESCALATED and extra.get("reason"):
+        text = f"{text} {extra['reason']}"
+    if note:
+        text = f"{text}\n{note}"
+    return titles[event][:255], text
+
+
+def render_email(event: Event, context: dict) -> dict:
+    """{"subject", "text", "html"} from ``notifications/email/<event>.txt|.html``."""
+    subject = " ".join(context["title"].split())
+    text = render_to_string(f"notifications/email/{event}.txt", context).strip() + "\n"
+    html = render_to_string(f"notifications/email/{event}.html", context)
+    return {"subject": subject[:200], "text": text, "html": html}
+
+
+def render_sms(context: dict) -> dict:
+    return {"text": fit_sms(f"Fixdesk: {context['title']}", keep_tail=context.get("link", ""))}

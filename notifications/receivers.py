@@ -1,0 +1,49 @@
+"""Turn the tickets app's signals into notifications (same transaction; sending after commit)."""
+
+from django.dispatch import receiver
+
+from notifications.models import Event
+from notifications.rules import ACTION_EVENTS
+from notifications.services import notify
+from tickets import signals
+
+
+@receiver(signals.ticket_created, dispatch_uid="notifications.ticket_created")
+def on_ticket_created(sender, ticket, actor=None, **kwargs):
+    notify(event=Event.CREATED, actor=actor, ticket=ticket, extra={"text": ticket.description})
+
+
+@receiver(signals.ticket_transitioned, dispatch_uid="notifications.ticket_transitioned")
+def on_ticket_transitioned(sender, ticket, action, actor=None, comment="", **kwargs):
+    event = ACTION_EVENTS.get(action)
+    if event is not None:
+        notify(event=event, actor=actor, ticket=ticket, extra={"text": comment or ""})
+
+
+@receiver(signals.comment_added, dispatch_uid="notifications.comment_added")
+def on_comment_added(sender, ticket, comment, actor=None, **kwargs):
+    notify(
+        event=Event.COMMENT, actor=actor or comment.author, ticket=ticket, staff_only=comment.is_internal,
+        extra={"text": comment.body, "internal": comment.is_internal},
+    )
+
+
+@receiver(signals.ticket_escalated, dispatch_uid="notifications.ticket_escalated")
+def on_ticket_escalated(sender, ticket, level, reason="", actor=None, **kwargs):
+    notify(event=Event.ESCALATED, actor=actor, ticket=ticket, extra={"level": level, "reason": reason})
+
+
+@receiver(signals.report_submitted, dispatch_uid="notifications.report_submitted")
+def on_report_submitted(sender, ticket, actor=None, **kwargs):
+    notify(event=Event.REPORT_SUBMITTED, actor=actor, ticket=ticket)
+
+
+@receiver(signals.report_signed, dispatch_uid="notifications.report_signed")
+def on_report_signed(sender, ticket, actor=None, **kwargs):
+    notify(event=Event.REPORT_SIGNED, actor=actor, ticket=ticket)
+
+
+@receiver(signals.report_refused, dispatch_uid="notifications.report_refused")
+def on_report_refused(sender, ticket, report=None, actor=None, **kwargs):
+    reason = getattr(report, "refusal_reason", "") or kwargs.get("reason", "")
+    notify(event=Event.REPORT_REFUSED, actor=actor, ticket=ticket, extra={"text": reason})

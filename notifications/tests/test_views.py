@@ -1,0 +1,249 @@
+"""Pages x roles: the bell, the notification centre, settings, messages."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from notifications import services
+from notifications.models import Event, Message, Notification, Preference
+from notifications.tests import helpers
+from tickets.models import Status
+
+ROLES = [r.value for r in Role]
+
+
+def _notify(user, n=1, **kw):
+    return [Notification.objects.create(recipient=user, event=Event.APPROVED, title=f"Note {i}", url="/", **kw)
+            for i in range(n)]
+
+
+def test_bell_stops_polling_when_the_session_is_gone(client, db):
+    response = client.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286 and response.content == b""
+
+
+@pytest.mark.parametrize("name", ["notifications:list", "notifications:preferences",
+                                  "notifications:inbox", "notifications:contacts"])
+def test_anonymous_is_sent_to_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/accounts/login" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ["notifications:list", "notifications:preferences", "notifications:inbox",
+                                  "notifications:contacts", "dashboard"])
+def test_every_role_sees_its_pages(client_for, users, role, name, django_assert_max_num_queries):
+    _notify(users[role], 3)
+    c = client_for(users[role])
+    with django_assert_max_num_queries(12):
+        response = c.get(reverse(name))
+    assert response.status_code == 200
+    assert b'id="nav-bell"' in response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bell_counts_only_my_unread_visible_notifications(client_for, users, role):
+    me = users[role]
+    _notify(me, 3)
+    _notify(me, 1, read_at=timezone.now())
+    _notify(me, 1, visible=False)
+    _notify(users["admin" if role != "admin" else "customer"], 5)
+    response = client_for(me).get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b'data-unread="3"' in response.content and b"every 30s" in response.content
+
+
+def test_list_paginates_and_costs_the_same_whatever_its_size(client_for, customer, django_assert_max_num_queries):
+    _notify(customer, 45)
+    c = client_for(customer)
+    with django_assert_max_num_queries(10):
+        page1 = c.get(reverse("notifications:list"))
+    assert page1.content.count(b'id="notification-') == 20
+    page3 = c.get(reverse("notifications:list") + "?page=3")
+    assert page3.content.count(b'id="notification-') == 5
+    assert c.get(reverse("notifications:list") + "?page=abc").status_code == 200
+
+
+def test_open_marks_read_and_goes_to_the_ticket(client_for, customer, admin, django_capture_on_commit_callbacks):
+    ticket = helpers.make_ticket(customer)
+    with django_capture_on_commit_callbacks(execute=False):
+        helpers.transition(ticket, "approve", actor=admin, to_status=Status.APPROVED)
+    n = Notification.objects.get(recipient=customer)
+    response = client_for(customer).get(reverse("notifications:open", args=[n.pk]))
+    assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
+    n.refresh_from_db()
+    assert n.is_read
+
+
+@pytest.mark.parametrize("role", ["admin", "engineer", "technician"])
+def test_someone_elses_notification_is_a_404(client_for, users, customer, role):
+    (n,) = _notify(customer)
+    c = client_for(users[role])
+    assert c.get(reverse("notifications:open", args=[n.pk])).status_code == 404
+    assert c.post(reverse("notifications:read", args=[n.pk])).status_code == 404
+    n.refresh_from_db()
+    assert not n.is_read
+
+
+def test_mark_read_one_with_htmx_and_all(client_for, customer):
+    a, b, c_ = _notify(customer, 3)
+    c = client_for(customer)
+    response = c.post(reverse("notifications:read", args=[a.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"list-group-item-primary" not in response.content
+    assert c.get(reverse("notifications:read", args=[a.pk])).status_code == 405
+    c.post(reverse("notifications:read_all"))
+    assert not Notification.objects.filter(recipient=customer, read_at__isnull=True).exists()
+
+
+def test_mark_read_does_not_redirect_off_site(client_for, customer):
+    (n,) = _notify(customer)
+    response = client_for(customer).post(reverse("notifications:read", args=[n.pk]),
+                                         {"next": "https://evil.example.com/"})
+    assert response["Location"] == reverse("notifications:list")
+
+
+# --- preferences page ---------------------------------------------------------------------
+
+def test_preferences_page_shows_defaults_and_saves(client_for, technician):
+    c = client_for(technician)
+    page = c.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="assigned__sms"' in page and 'name="assigned__sms" id="pref-assigned__sms" checked' in page
+    # untick SMS on assignment, keep the rest as shown
+    form = {"assigned__web": "on", "assigned__email": "on", "status_changed__web": "on", "comment__web": "on",
+            "comment__email": "on", "escalated__web": "on", "escalated__email": "on", "escalated__sms": "on",
+            "report_signed__web": "on", "report_refused__web": "on", "approved__web": "on",
+            "approved__email": "on", "rejected__web": "on", "rejected__email": "on",
+            "report_submitted__web": "on", "report_submitted__email": "on", "message__web": "on",
+            "message__email": "on"}
+    response = c.post(reverse("notifications:preferences"), form)
+    assert response.status_code == 302
+    assert list(Preference.objects.filter(user=technician).values_list("event", "channel", "enabled")) == [
+        ("assigned", "sms", False)
+    ]
+
+
+def test_customer_page_offers_no_sms(client_for, customer):
+    page = client_for(customer).get(reverse("notifications:preferences")).content.decode()
+    assert "__sms" not in page and 'name="approved__email"' in page
+
+
+def test_admin_edits_anyones_preferences(client_for, admin, technician):
+    c = client_for(admin)
+    found = c.get(reverse("notifications:preferences") + f"?email={technician.email.upper()}")
+    assert found["Location"] == reverse("notifications:user_preferences", args=[technician.pk])
+    assert technician.email in c.get(found["Location"]).content.decode()
+    c.post(found["Location"], {"assigned__web": "on"})  # everything else off
+    assert Preference.objects.get(user=technician, event="assigned", channel="sms").enabled is False
+
+
+@pytest.mark.parametrize("role", ["engineer", "technician", "customer"])
+def test_others_cannot_reach_someone_elses_preferences(client_for, users, admin, role):
+    url = reverse("notifications:user_preferences", args=[admin.pk])
+    c = client_for(users[role])
+    assert c.get(url).status_code == 404
+    assert c.post(url, {}).status_code == 404
+    assert not Preference.objects.exists()
+
+
+# --- messages -------------------------------------------------------------------------------
+
+@pytest.fixture
+def job(customer, technician):
+    return helpers.make_ticket(customer, assignee=technician, status=Status.IN_PROGRESS)
+
+
+def test_requester_and_assignee_write_to_each_other(client_for, customer, technician, job,
+                                                    django_capture_on_commit_callbacks):
+    c = client_for(customer)
+    url = reverse("notifications:conversation", args=[technician.pk])
+    with django_capture_on_commit_callbacks(execute=False):
+        response = c.post(url, {"body": "Is the tap fixed?"})
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert (message.sender, message.recipient) == (customer, technician)
+    n = Notification.objects.get(recipient=technician, event=Event.MESSAGE)
+    assert n.url == reverse("notifications:conversation", args=[customer.pk])
+    assert n.deliveries.filter(channel="email").exists()
+    # the technician reads it: it is marked read and listed in the inbox
+    t = client_for(technician)
+    assert "Is the tap fixed?" in t.get(reverse("notifications:inbox")).content.decode()
+    assert "Is the tap fixed?" in t.get(reverse("notifications:conversation", args=[customer.pk])).content.decode()
+    message.refresh_from_db()
+    assert message.read_at is not None
+
+
+def test_strangers_cannot_write(client_for, customer, engineer, user_factory):
+    other_customer = user_factory(Role.CUSTOMER)
+    c = client_for(customer)
+    assert c.get(reverse("notifications:conversation", args=[engineer.pk])).status_code == 404
+    assert c.post(reverse("notifications:conversation", args=[other_customer.pk]), {"body": "hi"}).status_code == 404
+    assert c.get(reverse("notifications:conversation", args=[999999])).status_code == 404
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_anyone_can_write_to_an_admin(client_for, users, user_factory, role, django_capture_on_commit_callbacks):
+    other_admin = user_factory(Role.ADMIN)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client_for(users[role]).post(reverse("notifications:conversation", args=[other_admin.pk]),
+                                                {"body": "Hello"})
+    assert response.status_code == 302
+    assert Message.objects.filter(sender=users[role], recipient=other_admin).exists()
+
+
+def test_empty_message_shows_an_error_and_keeps_nothing(client_for, customer, technician, job):
+    response = client_for(customer).post(reverse("notifications:conversation", args=[technician.pk]), {"body": "  "})
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_too_long_message_keeps_the_text(client_for, customer, technician, job):
+    text = "x" * 5001
+    response = client_for(customer).post(reverse("notifications:conversation", args=[technician.pk]), {"body": text})
+    assert response.status_code == 200 and text in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_edit_and_delete_within_the_window_only(client_for, customer, technician, job, settings,
+                                                django_capture_on_commit_callbacks):
+    settings.MESSAGE_EDIT_WINDOW_MINUTES = 15
+    with django_capture_on_commit_callbacks(execute=False):
+        m = services.message_send(actor=customer, recipient=technician, body="First")
+    c = client_for(customer)
+    assert c.post(reverse("notifications:message_edit", args=[m.pk]), {"body": "Fixed typo"}).status_code == 302
+    m.refresh_from_db()
+    assert m.body == "Fixed typo" and m.edited_at is not None
+    # the recipient cannot edit or delete it: 404
+    t = client_for(technician)
+    assert t.post(reverse("notifications:message_edit", args=[m.pk]), {"body": "hacked"}).status_code == 404
+    assert t.post(reverse("notifications:message_delete", args=[m.pk])).status_code == 404
+    # after the window: refused, unchanged
+    Message.objects.filter(pk=m.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    c.post(reverse("notifications:message_edit", args=[m.pk]), {"body": "Too late"})
+    c.post(reverse("notifications:message_delete", args=[m.pk]))
+    m.refresh_from_db()
+    assert m.body == "Fixed typo"
+    # within the window: deleted
+    Message.objects.filter(pk=m.pk).update(created_at=timezone.now())
+    c.post(reverse("notifications:message_delete", args=[m.pk]))
+    assert not Message.objects.exists()
+
+
+def test_inbox_paginates_with_a_fixed_query_count(client_for, admin, user_factory, django_assert_max_num_queries):
+    for i in range(25):
+        services.message_send(actor=user_factory(Role.CUSTOMER), recipient=admin, body=f"Hello {i}")
+    c = client_for(admin)
+    with django_assert_max_num_queries(10):
+        response = c.get(reverse("notifications:inbox"))
+    assert response.content.decode().count("Hello ") == 20
+    assert "Hello 24" in response.content.decode()
+
+
+def test_contacts_for_a_customer_are_admins_and_their_assignee(client_for, customer, technician, job, admin,
+                                                               engineer):
+    page = client_for(customer).get(reverse("notifications:contacts")).content.decode()
+    assert technician.get_full_name() in page and admin.get_full_name() in page
+    assert engineer.get_full_name() not in page
