@@ -119,6 +119,10 @@ COMMENTS = [
 HOLD_REASONS = ["Waiting for parts", "Waiting for the customer", "Access to the room not possible"]
 
 
+# The tickets branch numbers events with the ticket's version; fill it in when the field exists.
+_HAS_EVENT_VERSION = any(f.name == "ticket_version" for f in TicketEvent._meta.concrete_fields)
+
+
 @dataclass
 class World:
     """Ids of what tickets point at, loaded once and reused for every chunk."""
@@ -402,6 +406,9 @@ class TicketMaker:
             events.append(TicketEvent(ticket_id=ticket.pk, actor_id=actor, action=action, from_status=previous,
                                       to_status=to_status, changes=changes, created_at=_dt(at)))
             previous = to_status
+        if _HAS_EVENT_VERSION:
+            for n, event in enumerate(events, start=1):
+                event.ticket_version = n
         comments = []
         end = ticket.updated_at.timestamp()
         start = ticket.created_at.timestamp()
