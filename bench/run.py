@@ -244,7 +244,9 @@ class Server:
 
     def __enter__(self):
         env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(self.workers),
-               "GUNICORN_ACCESSLOG": ""}
+               "GUNICORN_ACCESSLOG": "",
+               # Steady state: a worker recycled mid-run would put its restart into one scenario's p95.
+               "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0")}
         self.logfile = self.log.open("w")
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen([str(gunicorn), "-c", str(ROOT / "helpdesk" / "gunicorn.conf.py")],
@@ -445,10 +447,12 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded load before each")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument("--workers", type=int,
+                        default=int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1))
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--only", default="", help="comma-separated scenario name prefixes")
     parser.add_argument("--no-seed", dest="seed", action="store_false", help="use the database as it is")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and markdown results")
     parser.add_argument("--update-docs", action="store_true", help="write the table into docs/bench.md")
     args = parser.parse_args(argv)
 
@@ -465,12 +469,13 @@ def main(argv=None) -> int:
     fixtures["deep_page"] = max(1, fixtures["tickets"] * 3 // 4 // 25)
     tool = "wrk" if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")) else "python"
     load = run_wrk if tool == "wrk" else run_python
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    results_dir = args.results
+    results_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     wanted = [s for s in SCENARIOS if not args.only or any(s.name.startswith(p) for p in args.only.split(","))]
     results: list[dict] = []
     memory = {}
-    with Server(port, args.workers, RESULTS / "gunicorn.log") as server:
+    with Server(port, args.workers, results_dir / "gunicorn.log") as server:
         login_path = reverse("accounts:login")
         sessions = {}
         for role, email in LOGIN_EMAILS.items():
@@ -531,8 +536,8 @@ def main(argv=None) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     payload = json.dumps({"machine": machine, "results": results}, indent=2)
     for name in (f"{stamp}.json", "latest.json"):
-        (RESULTS / name).write_text(payload)
-    (RESULTS / "latest.md").write_text(table)
+        (results_dir / name).write_text(payload)
+    (results_dir / "latest.md").write_text(table)
     print()
     print(table)
     if args.update_docs:
