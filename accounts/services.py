@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -85,7 +85,11 @@ def user_signup(*, email: str, first_name: str, last_name: str, password: str) -
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.CUSTOMER)
     user.set_password(password)
     _validate(user)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address signed up a moment ago in a parallel request
+        return None
     user_groups_sync(user)
     _send_confirmation(user)
     return user
