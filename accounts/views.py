@@ -293,6 +293,7 @@ def _person_page(request, person, *, form=None, role_form=None, status=200):
         "can_deactivate": permissions.can_deactivate(request.user, person),
         "can_reactivate": permissions.can_reactivate(request.user, person),
         "can_resend_invitation": permissions.can_resend_invitation(request.user, person),
+        "events": selectors.user_events(actor=request.user, user=person),
     }, status=status)
 
 

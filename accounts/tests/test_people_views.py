@@ -213,3 +213,11 @@ def test_a_deactivated_person_cannot_use_their_invitation(admin, client_for, out
     page = stranger.get(link_in(outbox[0], "/accounts/invite/"), follow=True)
     assert "does not work" in page.content.decode()
     assert SESSION_KEY not in stranger.session
+
+
+def test_person_page_shows_the_history(admin, customer, client_for):
+    from accounts import services
+
+    services.user_change_role(actor=admin, user=customer, role=Role.ADMIN)
+    html = client_for(admin).get(reverse("accounts:person", args=[customer.pk])).content.decode()
+    assert "role changed" in html and "customer → admin" in html and f"by {admin.get_full_name()}" in html
