@@ -23,9 +23,9 @@ def lockout_response(request, original_response=None, credentials=None):
     from django.shortcuts import render
 
     cool_off = get_cool_off(request)
-    context = {"failure_limit": get_failure_limit(request, credentials), "cooloff_timedelta": cool_off}
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"failure_limit": get_failure_limit(request, credentials), "cooloff_minutes": minutes}
     if request.path.startswith("/api/"):
-        minutes = int(cool_off.total_seconds() // 60) if cool_off else None
         return JsonResponse({"status": 429, "code": "locked_out",
                              "detail": "Too many failed log-ins for this account or address."
                                        + (f" Try again in {minutes} minutes." if minutes else "")}, status=429)
