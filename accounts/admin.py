@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions, services
-from accounts.models import Organization, Role, User
+from accounts.models import AccountEvent, Organization, Role, User
 
 
 class UserInviteAdminForm(forms.ModelForm):
@@ -126,3 +126,23 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "members_see_all_tickets", "created_at"]
     list_filter = ["members_see_all_tickets"]
     search_fields = ["name"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """Read-only: account events are written by the services alone."""
+
+    list_display = ["created_at", "user", "action", "old_value", "new_value", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["user", "actor"]
+    search_fields = ["user__email", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -139,3 +139,35 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+
+class AccountEvent(models.Model):
+    """What happened to an account, who did it and when. Append-only, written by the services."""
+
+    class Action(models.TextChoices):
+        SIGNED_UP = "signed_up", _("signed up")
+        CONFIRMED = "confirmed", _("confirmed the e-mail address")
+        INVITED = "invited", _("invited")
+        INVITATION_SENT_AGAIN = "invitation_sent_again", _("invitation sent again")
+        INVITATION_ACCEPTED = "invitation_accepted", _("accepted the invitation")
+        PASSWORD_RESET = "password_reset", _("reset the password")
+        UPDATED = "updated", _("details changed")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        DEACTIVATED = "deactivated", _("deactivated")
+        REACTIVATED = "reactivated", _("reactivated")
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(User, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    old_value = models.CharField(_("before"), max_length=200, blank=True)
+    new_value = models.CharField(_("after"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()}"

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts import permissions
-from accounts.models import FIELD_ROLES, Organization, Role, User
+from accounts.models import FIELD_ROLES, AccountEvent, Organization, Role, User
 
 # The people list's "who" filter: a role, or a group of roles.
 ROLE_FILTERS = {
@@ -71,3 +71,10 @@ def role_counts() -> dict[str, int]:
     counts = {r.value: 0 for r in Role}
     counts.update({row["role"]: row["n"] for row in rows})
     return counts
+
+
+def user_events(*, actor, user: User, limit: int = 20) -> list[AccountEvent]:
+    """The latest account events of ``user``, newest first (admins only; others get none)."""
+    if not permissions.is_admin(actor):
+        return []
+    return list(AccountEvent.objects.filter(user=user).select_related("actor")[:limit])

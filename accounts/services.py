@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.mail import absolute_url, send_on_commit
-from accounts.models import FIELD_ROLES, Organization, Role, User
+from accounts.models import FIELD_ROLES, AccountEvent, Organization, Role, User
 from accounts.roles import user_groups_sync
 from accounts.tokens import confirmation_token_make, confirmation_token_user, invitation_token_generator
 
@@ -51,10 +51,20 @@ def _admin_emails() -> set[str]:
     return {e.strip().lower() for e in settings.FIXDESK_ADMIN_EMAILS if e.strip()}
 
 
+def _event(user: User, action: str, *, actor: User | None = None, old: str = "", new: str = "") -> None:
+    AccountEvent.objects.create(user=user, actor=actor, action=action, old_value=str(old)[:200],
+                                new_value=str(new)[:200])
+
+
 def _mark_confirmed(user: User) -> None:
-    """Set the confirmation time; an address listed in FIXDESK_ADMIN_EMAILS becomes an admin."""
+    """Set the confirmation time; an address listed in FIXDESK_ADMIN_EMAILS becomes an admin.
+
+    The caller saves the user; the events are written here (the user row exists already).
+    """
     user.email_confirmed_at = timezone.now()
+    _event(user, AccountEvent.Action.CONFIRMED, actor=user)
     if user.email.lower() in _admin_emails() and user.role != Role.ADMIN:
+        _event(user, AccountEvent.Action.ROLE_CHANGED, old=user.role, new=Role.ADMIN)
         _apply_role(user, Role.ADMIN)
 
 
@@ -85,8 +95,13 @@ def user_signup(*, email: str, first_name: str, last_name: str, password: str) -
     user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), role=Role.CUSTOMER)
     user.set_password(password)
     _validate(user)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address signed up a moment ago in a parallel request
+        return None
     user_groups_sync(user)
+    _event(user, AccountEvent.Action.SIGNED_UP, actor=user)
     _send_confirmation(user)
     return user
 
@@ -125,6 +140,7 @@ def user_confirm_email(*, token: str) -> User:
 @transaction.atomic
 def user_password_reset_completed(*, user: User) -> User:
     """A password set through a reset link proves the address: confirm it if it was not yet."""
+    _event(user, AccountEvent.Action.PASSWORD_RESET, actor=user)
     if user.email_confirmed_at is None:
         _mark_confirmed(user)
         user.save(update_fields=["email_confirmed_at", "role", "is_staff", "is_superuser"])
@@ -161,6 +177,7 @@ def user_invite(*, actor: User, email: str, first_name: str, last_name: str, rol
     _validate(user)
     user.save()
     user_groups_sync(user)
+    _event(user, AccountEvent.Action.INVITED, actor=actor, new=role)
     _send_invitation(user, inviter=actor)
     return user
 
@@ -170,6 +187,7 @@ def user_resend_invitation(*, actor: User, user: User) -> None:
     """E-mail a fresh invitation (or confirmation) link to an account nobody has taken up yet."""
     if not permissions.can_resend_invitation(actor, user):
         raise PermissionDenied(_("This account does not need an invitation."))
+    _event(user, AccountEvent.Action.INVITATION_SENT_AGAIN, actor=actor)
     if user.has_usable_password():
         _send_confirmation(user)
     else:
@@ -181,6 +199,7 @@ def user_accept_invitation(*, user: User, password: str) -> User:
     """Set the invited person's first password and confirm their address."""
     user = User.objects.select_for_update().get(pk=user.pk)
     user.set_password(password)
+    _event(user, AccountEvent.Action.INVITATION_ACCEPTED, actor=user)
     if user.email_confirmed_at is None:
         _mark_confirmed(user)
     user.save()
@@ -197,6 +216,7 @@ def user_update(*, actor: User, user: User, first_name: str, last_name: str, pho
     if not permissions.can_edit_user(actor, user):
         raise PermissionDenied(_("You cannot edit this person."))
     user = User.objects.select_for_update().get(pk=user.pk)
+    before = {f: getattr(user, f) for f in ("first_name", "last_name", "phone", "time_zone", "organization_id")}
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.phone = phone or ""
     user.time_zone = time_zone or ""
@@ -207,6 +227,9 @@ def user_update(*, actor: User, user: User, first_name: str, last_name: str, pho
     _require_phone_for(user.role, user.phone)
     _validate(user)
     user.save()
+    changed = [f.removesuffix("_id") for f, v in before.items() if str(getattr(user, f) or "") != str(v or "")]
+    if changed:
+        _event(user, AccountEvent.Action.UPDATED, actor=actor, new=", ".join(changed))
     return user
 
 
@@ -229,6 +252,7 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
     if user.role == Role.ADMIN and user.is_active and admin_count <= 1:
         raise ValidationError({"role": _("The last admin cannot be demoted.")})
     _require_phone_for(role, user.phone)
+    _event(user, AccountEvent.Action.ROLE_CHANGED, actor=actor, old=user.role, new=role)
     _apply_role(user, role)
     user.save(update_fields=["role", "is_staff", "is_superuser"])
     user_groups_sync(user)
@@ -264,7 +288,8 @@ def user_deactivate(*, actor: User, user: User) -> User:
         raise ValidationError(_("The last admin cannot be deactivated."))
     user.is_active = False
     user.save(update_fields=["is_active"])
-    user_sessions_end(user=user)
+    ended = user_sessions_end(user=user)
+    _event(user, AccountEvent.Action.DEACTIVATED, actor=actor, new=f"{ended} sessions ended")
     return user
 
 
@@ -276,6 +301,7 @@ def user_reactivate(*, actor: User, user: User) -> User:
         raise PermissionDenied(_("You cannot reactivate this person."))
     user.is_active = True
     user.save(update_fields=["is_active"])
+    _event(user, AccountEvent.Action.REACTIVATED, actor=actor)
     return user
 
 

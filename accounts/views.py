@@ -214,6 +214,11 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_token_generator
     success_url = reverse_lazy("dashboard")
 
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A deactivated person's old invitation must not let them in.
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         user = services.user_accept_invitation(user=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
@@ -288,6 +293,7 @@ def _person_page(request, person, *, form=None, role_form=None, status=200):
         "can_deactivate": permissions.can_deactivate(request.user, person),
         "can_reactivate": permissions.can_reactivate(request.user, person),
         "can_resend_invitation": permissions.can_resend_invitation(request.user, person),
+        "events": selectors.user_events(actor=request.user, user=person),
     }, status=status)
 
 

@@ -296,6 +296,8 @@ LOGGING = {
 # --- accounts ---
 # django-axes counts failures per lower-cased e-mail (and per IP, above).
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+# The lock-out page for people, the API's JSON error shape under /api/.
+AXES_LOCKOUT_CALLABLE = "accounts.backends.lockout_response"
 # Sign-up, resend-confirmation and password-reset send mail: at most this many per IP and per
 # address in the window (seconds); more are refused with a message.
 ACCOUNTS_MAIL_RATE_LIMIT = env.int("ACCOUNTS_MAIL_RATE_LIMIT", default=5)

@@ -151,6 +151,7 @@ def test_login_lockout_per_account(settings, customer, password):
     response = log_in(Client(REMOTE_ADDR="10.1.0.99"), customer.email, password)
     assert response.status_code == 429
     assert "Too many failed log-ins" in response.content.decode()
+    assert "try again in 15 minutes" in response.content.decode()
     assert reverse("accounts:password_reset") in response.content.decode()
 
 

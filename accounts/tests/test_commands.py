@@ -41,3 +41,16 @@ def test_dashboard_people_panel_only_for_admins(role, users, client_for, user_fa
     user_factory(Role.CUSTOMER, confirmed=False)
     html = client_for(users[role]).get(reverse("dashboard")).content.decode()
     assert ("have not confirmed yet" in html or "has not confirmed yet" in html) is (role == "admin")
+
+
+def test_createsuperuser_makes_a_confirmed_admin_who_can_log_in(monkeypatch, client):
+    from accounts.models import User
+    from accounts.tests.conftest import log_in
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Sturdy-Lantern-42")
+    call_command("createsuperuser", interactive=False, email="Root@Example.com", first_name="Ro",
+                 last_name="Ot", stdout=io.StringIO())
+    user = User.objects.get(email="root@example.com")
+    assert user.role == Role.ADMIN and user.is_superuser and user.email_confirmed_at
+    assert log_in(client, "root@example.com", "Sturdy-Lantern-42").status_code == 302
+    assert client.get(reverse("accounts:people")).status_code == 200

@@ -199,3 +199,25 @@ def test_organisations_create_rename_and_errors(admin, client_for):
     org.refresh_from_db()
     assert org.name == "Harbour Group" and not org.members_see_all_tickets
     assert client.get(reverse("accounts:organization_edit", args=[99999])).status_code == 404
+
+
+def test_a_deactivated_person_cannot_use_their_invitation(admin, client_for, outbox,
+                                                         django_capture_on_commit_callbacks):
+    from accounts import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = services.user_invite(actor=admin, email="gone@example.com", first_name="Go", last_name="Ne",
+                                       role=Role.CUSTOMER)
+    services.user_deactivate(actor=admin, user=invited)
+    stranger = Client()
+    page = stranger.get(link_in(outbox[0], "/accounts/invite/"), follow=True)
+    assert "does not work" in page.content.decode()
+    assert SESSION_KEY not in stranger.session
+
+
+def test_person_page_shows_the_history(admin, customer, client_for):
+    from accounts import services
+
+    services.user_change_role(actor=admin, user=customer, role=Role.ADMIN)
+    html = client_for(admin).get(reverse("accounts:person", args=[customer.pk])).content.decode()
+    assert "role changed" in html and "customer → admin" in html and f"by {admin.get_full_name()}" in html

@@ -246,3 +246,27 @@ def test_organisations_are_admin_only_and_unique_case_insensitively(users):
                                  members_see_all_tickets=True)
     org.refresh_from_db()
     assert org.name == "Acme Works Ltd" and org.members_see_all_tickets
+
+
+def test_every_change_leaves_an_account_event(admin, user_factory, settings):
+    from accounts.models import AccountEvent
+
+    settings.FIXDESK_ADMIN_EMAILS = ["chief@example.com"]
+    chief = services.user_confirm_email(token=confirmation_token_make(_signup(email="chief@example.com")))
+    assert list(chief.account_events.order_by("pk").values_list("action", "old_value", "new_value")) == [
+        ("signed_up", "", ""), ("confirmed", "", ""), ("role_changed", "customer", "admin")]
+    tech = services.user_invite(actor=admin, email="t@example.com", first_name="T", last_name="T",
+                                role=Role.TECHNICIAN, phone="+447911123456")
+    services.user_update(actor=admin, user=tech, first_name="Tam", last_name="T", phone="+447911123456")
+    services.user_change_role(actor=admin, user=tech, role=Role.ENGINEER)
+    services.user_deactivate(actor=admin, user=tech)
+    services.user_reactivate(actor=admin, user=tech)
+    rows = list(tech.account_events.order_by("pk").values_list("action", "actor", "old_value", "new_value"))
+    assert rows == [
+        ("invited", admin.pk, "", "technician"),
+        ("updated", admin.pk, "", "first_name"),
+        ("role_changed", admin.pk, "technician", "engineer"),
+        ("deactivated", admin.pk, "", "0 sessions ended"),
+        ("reactivated", admin.pk, "", ""),
+    ]
+    assert AccountEvent.objects.filter(action="role_changed").count() == 2
