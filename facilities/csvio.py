@@ -265,7 +265,10 @@ def import_rows(kind: str, stream, *, actor, dry_run: bool = False,
         reader = csv.DictReader(stream)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         rows = list(reader)
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        result.errors.append((0, f"not UTF-8 text (save the file as CSV UTF-8): {exc}"))
+        return result
+    except csv.Error as exc:
         result.errors.append((0, f"not a readable CSV file: {exc}"))
         return result
     missing = REQUIRED[kind] - set(header)
