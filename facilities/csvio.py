@@ -161,8 +161,10 @@ def _changed(instance, values: dict) -> bool:
 
 
 def _import_site(actor, row) -> str:
-    values = {"address": _cell(row, "address"), "latitude": _decimal(_cell(row, "latitude"), "latitude"),
-              "longitude": _decimal(_cell(row, "longitude"), "longitude"), "active": _bool(_cell(row, "active"), "active")}
+    values = {"address": _cell(row, "address"),
+              "latitude": _decimal(_cell(row, "latitude"), "latitude"),
+              "longitude": _decimal(_cell(row, "longitude"), "longitude"),
+              "active": _bool(_cell(row, "active"), "active")}
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise RowError("latitude and longitude: give both or neither")
     name = _cell(row, "name")
