@@ -182,3 +182,42 @@ def test_admin_downloads_csv_from_the_web(loaded, client_for):
     assert b"Daikin,VRV IV,HVAC" in response.content
     assert client_for(loaded).get(reverse("facilities:export_csv", args=["nope"])).status_code == 404
     assert EquipmentModel.objects.count() == 2
+
+
+def _upload(text: str | bytes, name="f.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text, content_type="text/csv")
+
+
+@pytest.mark.parametrize("role,status", [("admin", 200), ("engineer", 403), ("technician", 403), ("customer", 403)])
+def test_import_page_per_role(users, client_for, role, status):
+    assert client_for(users[role]).get(reverse("facilities:import_csv")).status_code == status
+
+
+def test_web_import_dry_run_then_real(admin, client_for):
+    c = client_for(admin)
+    url = reverse("facilities:import_csv")
+    body = c.post(url, {"kind": "sites", "file": _upload(SITES_CSV), "dry_run": "on"}).content.decode()
+    assert "2 rows: 2 new" in body and "Dry run: nothing was written" in body
+    assert not Site.objects.exists()
+    body = c.post(url, {"kind": "sites", "file": _upload(SITES_CSV)}).content.decode()
+    assert "Imported." in body and Site.objects.count() == 2
+
+
+def test_web_import_lists_errors_and_writes_nothing(admin, client_for):
+    response = client_for(admin).post(reverse("facilities:import_csv"), {
+        "kind": "sites", "file": _upload("name,address,latitude,longitude,active\nA,,95,0,\nB,,,,\nC,,1,,\n"),
+    })
+    body = response.content.decode()
+    assert response.status_code == 200 and "2 problems found: nothing was written" in body
+    assert "Line 2" in body and "Line 4" in body
+    assert not Site.objects.exists()
+
+
+def test_web_import_rejects_non_utf8(admin, client_for):
+    response = client_for(admin).post(reverse("facilities:import_csv"), {
+        "kind": "sites", "file": _upload("name\nCaf\xe9\n".encode("latin-1")),
+    })
+    assert response.status_code == 200 and "not UTF-8" in response.content.decode()
+    assert not Site.objects.exists()
