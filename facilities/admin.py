@@ -8,21 +8,35 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from facilities import services
+from facilities import permissions, services
+from facilities.forms import EquipmentForm
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, StaffProfile, Trade, Vehicle
 
 
-class LocationInline(admin.TabularInline):
-    model = Location
-    fields = ["name", "parent", "path"]
-    readonly_fields = ["path"]
-    autocomplete_fields = ["parent"]
-    extra = 0
-    show_change_link = True
+class RegistryAdmin(admin.ModelAdmin):
+    """Admins (the role) manage the registry in the back office without per-model Django permissions."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_superuser or permissions.can_manage_registry(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(RegistryAdmin):
     list_display = ["name", "address", "latitude", "longitude", "active", "equipment_total"]
     list_filter = ["active"]
     search_fields = ["name", "address"]
@@ -54,7 +68,7 @@ class LocationAdminForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(RegistryAdmin):
     form = LocationAdminForm
     list_display = ["path", "site", "parent"]
     list_filter = ["site"]
@@ -72,12 +86,12 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Manufacturer)
-class ManufacturerAdmin(admin.ModelAdmin):
+class ManufacturerAdmin(RegistryAdmin):
     search_fields = ["name"]
 
 
 @admin.register(EquipmentModel)
-class EquipmentModelAdmin(admin.ModelAdmin):
+class EquipmentModelAdmin(RegistryAdmin):
     list_display = ["name", "manufacturer", "category"]
     list_filter = ["category", "manufacturer"]
     search_fields = ["name", "manufacturer__name", "category"]
@@ -86,7 +100,8 @@ class EquipmentModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(RegistryAdmin):
+    form = EquipmentForm  # same checks as the web page: the location must be on the site, warranty after install
     list_display = ["asset_tag", "model", "site", "location", "status", "warranty_end"]
     list_filter = ["status", "site", "model__category", "model__manufacturer"]
     search_fields = ["asset_tag", "serial_number", "model__name", "model__manufacturer__name", "location__path"]
@@ -96,7 +111,7 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(RegistryAdmin):
     list_display = ["name", "plate", "kind", "capacity", "home_site", "active"]
     list_filter = ["active", "kind", "home_site"]
     search_fields = ["name", "plate"]
@@ -104,12 +119,12 @@ class VehicleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trade)
-class TradeAdmin(admin.ModelAdmin):
+class TradeAdmin(RegistryAdmin):
     search_fields = ["name"]
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(RegistryAdmin):
     list_display = ["user", "phone", "role", "home_site", "trade_names"]
     list_filter = ["home_site", "trades", "user__role"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "user__phone"]

@@ -161,8 +161,10 @@ def _changed(instance, values: dict) -> bool:
 
 
 def _import_site(actor, row) -> str:
-    values = {"address": _cell(row, "address"), "latitude": _decimal(_cell(row, "latitude"), "latitude"),
-              "longitude": _decimal(_cell(row, "longitude"), "longitude"), "active": _bool(_cell(row, "active"), "active")}
+    values = {"address": _cell(row, "address"),
+              "latitude": _decimal(_cell(row, "latitude"), "latitude"),
+              "longitude": _decimal(_cell(row, "longitude"), "longitude"),
+              "active": _bool(_cell(row, "active"), "active")}
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise RowError("latitude and longitude: give both or neither")
     name = _cell(row, "name")
@@ -265,7 +267,10 @@ def import_rows(kind: str, stream, *, actor, dry_run: bool = False,
         reader = csv.DictReader(stream)
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         rows = list(reader)
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        result.errors.append((0, f"not UTF-8 text (save the file as CSV UTF-8): {exc}"))
+        return result
+    except csv.Error as exc:
         result.errors.append((0, f"not a readable CSV file: {exc}"))
         return result
     missing = REQUIRED[kind] - set(header)

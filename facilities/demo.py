@@ -38,13 +38,15 @@ MODELS = [
     ("Worcester Bosch", "Greenstar 8000", "Boiler"), ("APC", "Smart-UPS SRT 5000", "Power"),
 ]
 EQUIPMENT = [
-    ("HQ-HVAC-001", "Daikin", "VRV IV heat pump", "Head Office", ["Block A", "Ground floor", "Plant room"], "in_service"),
+    ("HQ-HVAC-001", "Daikin", "VRV IV heat pump", "Head Office", ["Block A", "Ground floor", "Plant room"],
+     "in_service"),
     ("HQ-LIFT-001", "Otis", "Gen2 Life", "Head Office", ["Block A", "Ground floor", "Reception"], "in_service"),
     ("HQ-PRN-101", "Canon", "imageRUNNER C3226i", "Head Office", ["Block A", "Floor 1", "Room 101"], "out_of_service"),
     ("HQ-UPS-201", "APC", "Smart-UPS SRT 5000", "Head Office", ["Block B", "Floor 2", "Server room"], "in_service"),
     ("HQ-PRN-204", "Canon", "imageRUNNER C3226i", "Head Office", ["Block B", "Floor 2", "Room 204"], "in_service"),
     ("RD-BLR-001", "Worcester Bosch", "Greenstar 8000", "Riverside Depot", ["Warehouse", "Workshop"], "in_service"),
-    ("NC-HVAC-001", "Carrier", "AquaForce 30XW", "North Campus", ["Lab building", "Level 1", "Cold store"], "in_service"),
+    ("NC-HVAC-001", "Carrier", "AquaForce 30XW", "North Campus", ["Lab building", "Level 1", "Cold store"],
+     "in_service"),
 ]
 VEHICLES = [("Van 1", "LD21 FXD", "Transit van", 3, "Head Office"),
             ("Van 2", "KR70 MNT", "Crafter van", 3, "Riverside Depot")]
@@ -53,8 +55,8 @@ STAFF = [
     # e-mail, first, last, role, phone, trades, home site
     ("engineer@demo.fixdesk.test", "Eric", "Engineer", Role.ENGINEER, "+447911200101", ["HVAC", "Electrical"],
      "Head Office"),
-    ("technician@demo.fixdesk.test", "Tara", "Technician", Role.TECHNICIAN, "+447911200102", ["Plumbing", "General maintenance"],
-     "Riverside Depot"),
+    ("technician@demo.fixdesk.test", "Tara", "Technician", Role.TECHNICIAN, "+447911200102",
+     ["Plumbing", "General maintenance"], "Riverside Depot"),
     ("sam.okafor@demo.fixdesk.test", "Sam", "Okafor", Role.TECHNICIAN, "+447911200104", ["Electrical", "IT"],
      "North Campus"),
     ("priya.nair@demo.fixdesk.test", "Priya", "Nair", Role.ENGINEER, "+447911200105", ["Lifts", "HVAC"],

@@ -132,3 +132,20 @@ class StaffForm(forms.Form):
             if len(name) > 100:
                 raise forms.ValidationError(_("A trade name may be at most 100 characters."))
         return names
+
+
+class ImportForm(forms.Form):
+    KIND_CHOICES = [("sites", _("Sites")), ("locations", _("Locations")), ("models", _("Equipment models")),
+                    ("equipment", _("Equipment"))]
+    MAX_BYTES = 5 * 1024 * 1024
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KIND_CHOICES)
+    file = forms.FileField(label=_("CSV file (UTF-8, header row)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    dry_run = forms.BooleanField(label=_("Dry run: check every row, write nothing"), required=False, initial=True)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file may be at most 5 MB; use the import_registry command for more."))
+        return upload

@@ -33,6 +33,18 @@ def vehicles_free(*, for_ticket=None) -> QuerySet:
     return Vehicle.objects.filter(active=True).exclude(pk__in=busy_ids).select_related("home_site")
 
 
+def vehicle_busy_on(vehicle, *, for_ticket=None) -> QuerySet:
+    """The live jobs (assigned, in progress, on hold) that hold ``vehicle``, other than ``for_ticket``.
+
+    The assignment form offers only free vehicles; an admin who overrides must be shown these
+    tickets, and the tickets service records the override.
+    """
+    qs = vehicle.tickets.filter(status__in=BUSY_STATUSES, deleted_at__isnull=True)
+    if for_ticket is not None and for_ticket.pk:
+        qs = qs.exclude(pk=for_ticket.pk)
+    return qs.order_by("-assigned_at", "-id")
+
+
 # --- the registry --------------------------------------------------------------------------
 
 PATH_SEPARATOR = " / "

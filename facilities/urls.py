@@ -31,6 +31,7 @@ urlpatterns = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("export/<slug:kind>.csv", views.export_csv, name="export_csv"),
+    path("import/", views.import_csv, name="import_csv"),
     # htmx pickers (contracts.md)
     path("pick/locations/", views.pick_locations, name="pick_locations"),
     path("pick/equipment/", views.pick_equipment, name="pick_equipment"),

@@ -102,7 +102,8 @@ def test_bad_filters_do_not_fail(registry, client_for, users):
 def test_admin_adds_a_site_and_a_location_tree(client_for, admin):
     c = client_for(admin)
     response = c.post(reverse("facilities:site_create"),
-                      {"name": "Annex", "address": "2 Side St", "latitude": "51.5", "longitude": "-0.1", "active": "on"})
+                      {"name": "Annex", "address": "2 Side St", "latitude": "51.5", "longitude": "-0.1",
+                       "active": "on"})
     site = Site.objects.get(name="Annex")
     assert response.status_code == 302 and response["Location"] == site.get_absolute_url()
     c.post(reverse("facilities:location_create", args=[site.pk]), {"name": "Floor 1"})

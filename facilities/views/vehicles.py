@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from facilities import csvio, permissions, selectors, services
 from facilities.forms import VehicleForm
 from facilities.models import Vehicle
-from facilities.views._common import managers, paginate, readers, errors_onto
+from facilities.views._common import errors_onto, managers, paginate, readers
 
 
 @require_safe
