@@ -186,6 +186,13 @@ class FilterForm(forms.Form):
         else:
             for name in self.QUEUE_ONLY:
                 del self.fields[name]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
 
     def filters(self) -> dict:
         """Cleaned filters; invalid values are dropped rather than failing the page."""
