@@ -325,3 +325,6 @@ NOTIFICATIONS_STUCK_SECONDS = 600
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
 MESSAGE_EDIT_WINDOW_MINUTES = env.int("MESSAGE_EDIT_WINDOW_MINUTES", default=15)
 NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx polling)
+# --- tickets ---
+# Days after a close during which the requester may reopen their ticket (admins always may).
+FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)

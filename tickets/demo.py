@@ -60,6 +60,15 @@ MACROS = [
 ]
 
 
+AFFECTED = {
+    "Leaking radiator in meeting room": "Radiator under the window",
+    "Door closer broken on fire exit": "Fire door closer, floor 2",
+    "Blocked sink in kitchen": "Kitchen sink, floor 1",
+    "Broken chair in reception": "Reception chair",
+    "Window blind stuck": "Roller blind, room 204",
+}
+
+
 def _photo(title: str):
     img = Image.new("RGB", (640, 480), (70, 110, 160))
     ImageDraw.Draw(img).text((20, 20), title, fill=(255, 255, 255))
@@ -86,7 +95,7 @@ def seed(stdout) -> None:
         ticket = services.ticket_create(
             actor=people[Role.CUSTOMER], title=title, description=description, category=categories[category],
             priority=priority, site=site, location=location if equipment is None else None, equipment=equipment,
-            affected_item="" if equipment else title.split(" ")[0], photos=[_photo(title)] if n % 2 == 0 else [],
+            affected_item="" if equipment else AFFECTED.get(title, ""), photos=[_photo(title)] if n % 2 == 0 else [],
         )
         for role, action, comment in steps:
             assignee = None

@@ -48,10 +48,24 @@ def _staff_queryset():
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    """Engineers and technicians, labelled with their open jobs and, given a site, the travel time."""
+
+    site = None
+
     def label_from_instance(self, obj):
+        parts = [str(obj.get_role_display())]
         jobs = getattr(obj, "open_jobs", None)
-        role = obj.get_role_display()
-        return f"{obj.get_full_name()} ({role}, {jobs} open)" if jobs is not None else f"{obj.get_full_name()} ({role})"
+        if jobs is not None:
+            parts.append(_("%(n)s open") % {"n": jobs})
+        if self.site is not None:
+            from facilities.routing import estimate
+
+            profile = getattr(obj, "staff_profile", None) if hasattr(obj, "staff_profile") else None
+            home = getattr(profile, "home_site", None)
+            travel = estimate(home, self.site) if home else None
+            if travel is not None:
+                parts.append(_("~%(min)s min away") % {"min": travel.duration_min})
+        return f"{obj.get_full_name()} ({', '.join(str(p) for p in parts)})"
 
 
 class TicketForm(forms.Form):
@@ -107,6 +121,7 @@ class ActionForm(forms.Form):
         from facilities.selectors import vehicles_free
 
         self.fields["assignee"].queryset = _staff_queryset()
+        self.fields["assignee"].site = getattr(ticket, "site", None)
         self.fields["vehicle"].queryset = vehicles_free(for_ticket=ticket)
         if transition is not None:
             if transition.comment_label:
@@ -171,6 +186,13 @@ class FilterForm(forms.Form):
         else:
             for name in self.QUEUE_ONLY:
                 del self.fields[name]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select")
+            else:
+                field.widget.attrs.setdefault("class", "form-control")
 
     def filters(self) -> dict:
         """Cleaned filters; invalid values are dropped rather than failing the page."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import macro_views, views
 
 app_name = "tickets"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("<int:pk>/photos/<int:photo_pk>/", views.photo_file, name="photo"),
     path("<int:pk>/photos/<int:photo_pk>/thumb/", views.photo_file, {"kind": "thumb"}, name="photo_thumb"),
+    path("macros/", macro_views.macro_list, name="macros"),
+    path("macros/new/", macro_views.macro_edit, name="macro_create"),
+    path("macros/<int:pk>/", macro_views.macro_edit, name="macro_edit"),
+    path("macros/<int:pk>/delete/", macro_views.macro_delete, name="macro_delete"),
 ]

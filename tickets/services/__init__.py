@@ -2,7 +2,14 @@
 
 from tickets.services.bulk import BULK_ACTIONS, tickets_bulk_transition
 from tickets.services.comments import comment_add
-from tickets.services.macros import PLACEHOLDERS, macro_apply, macro_render
+from tickets.services.macros import (
+    PLACEHOLDERS,
+    macro_apply,
+    macro_create,
+    macro_delete,
+    macro_render,
+    macro_update,
+)
 from tickets.services.photos import MAX_PHOTOS, photo_add, photo_validate
 from tickets.services.tickets import (
     ticket_create,
@@ -13,7 +20,7 @@ from tickets.services.tickets import (
 )
 
 __all__ = [
-    "BULK_ACTIONS", "MAX_PHOTOS", "PLACEHOLDERS", "comment_add", "macro_apply", "macro_render", "photo_add",
-    "photo_validate", "ticket_create", "ticket_delete", "ticket_restore", "ticket_transition", "ticket_update",
-    "tickets_bulk_transition",
+    "BULK_ACTIONS", "MAX_PHOTOS", "PLACEHOLDERS", "comment_add", "macro_apply", "macro_create", "macro_delete",
+    "macro_render", "macro_update", "photo_add", "photo_validate", "ticket_create", "ticket_delete", "ticket_restore",
+    "ticket_transition", "ticket_update", "tickets_bulk_transition",
 ]

@@ -71,3 +71,58 @@ def macro_apply(*, actor, ticket: Ticket, macro: Macro, body: str, is_internal: 
         )
     ticket.refresh_from_db()
     return ticket
+
+
+MACRO_FIELDS = ("name", "body", "set_priority", "action", "assign_to")
+
+
+def _macro_clean(fields: dict) -> dict:
+    from tickets.models import Priority
+
+    fields = {k: v for k, v in fields.items() if k in MACRO_FIELDS}
+    errors = {}
+    if not (fields.get("name") or "").strip():
+        errors["name"] = _("Give the macro a name.")
+    if not (fields.get("body") or "").strip():
+        errors["body"] = _("Write the text.")
+    if fields.get("set_priority") and fields["set_priority"] not in Priority.values:
+        errors["set_priority"] = _("Unknown priority.")
+    if fields.get("action") and fields["action"] not in workflow.TRANSITIONS:
+        errors["action"] = _("Unknown action.")
+    if fields.get("action") == "assign" and not fields.get("assign_to"):
+        errors["assign_to"] = _("Say who the macro assigns to.")
+    if fields.get("assign_to") is not None and not permissions.can_be_assigned(fields["assign_to"]):
+        errors["assign_to"] = _("Only engineers and technicians can be assigned.")
+    if errors:
+        raise ValidationError(errors)
+    fields["name"], fields["body"] = fields["name"].strip(), fields["body"].strip()
+    fields["set_priority"] = fields.get("set_priority") or ""
+    fields["action"] = fields.get("action") or ""
+    return fields
+
+
+@transaction.atomic
+def macro_create(*, actor, shared: bool = False, **fields) -> Macro:
+    """A personal macro of ``actor`` (engineers, admins), or a shared one (admins only)."""
+    if not permissions.can_use_macros(actor) or (shared and actor.role != "admin"):
+        raise PermissionDenied(_("You may not create this macro."))
+    return Macro.objects.create(owner=None if shared else actor, **_macro_clean(fields))
+
+
+@transaction.atomic
+def macro_update(*, actor, macro: Macro, **fields) -> Macro:
+    """Change a macro the actor manages."""
+    if not permissions.can_manage_macro(actor, macro):
+        raise PermissionDenied(_("You may not change this macro."))
+    for key, value in _macro_clean(fields).items():
+        setattr(macro, key, value)
+    macro.save()
+    return macro
+
+
+@transaction.atomic
+def macro_delete(*, actor, macro: Macro) -> None:
+    """Delete a macro the actor manages."""
+    if not permissions.can_manage_macro(actor, macro):
+        raise PermissionDenied(_("You may not delete this macro."))
+    macro.delete()

@@ -34,6 +34,7 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     pg.set_input_files("#id_photos", str(photo))
     # Fits a phone: no horizontal scrolling.
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(pg, "tickets-create-form")
     pg.click("button:has-text('Send report')")
     pg.wait_for_selector("#ticket-status")
     ticket = Ticket.objects.get(title="Water under the sink")
@@ -67,6 +68,9 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     # The technician starts the job from "My jobs" on the phone and resolves it.
     login(pg, live_server, users["technician"], password)
     pg.goto(live_server.url + reverse("tickets:jobs"))
+    start = pg.locator("button:has-text('Start work')")
+    assert start.bounding_box()["height"] >= 44  # a big touch target
+    screenshot(pg, "tickets-technician-jobs")
     pg.click("button:has-text('Start work')")
     pg.wait_for_selector(".alert-success")
     ticket.refresh_from_db()

@@ -407,3 +407,17 @@ def test_detail_costs_the_same_for_few_and_many(client_for, users, place):
             assert client.get(reverse("tickets:detail", args=[ticket.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_assign_form_shows_open_jobs_and_travel_time(client_for, users, place):
+    from facilities.models import Site, StaffProfile
+
+    place["site"].latitude, place["site"].longitude = 51.5074, -0.1278
+    place["site"].save()
+    depot = Site.objects.create(name="Depot", latitude=51.4545, longitude=-0.9781)
+    StaffProfile.objects.create(user=users["technician"], home_site=depot)
+    ticket = make_ticket(requester=users["customer"], site=place["site"])
+    make_ticket(requester=users["customer"], status=Status.ASSIGNED, assignee=users["technician"])
+    html = client_for(users["admin"]).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    label = next(line for line in html.splitlines() if users["technician"].get_full_name() in line and "option" in line)
+    assert "1 open" in label and "min away" in label
