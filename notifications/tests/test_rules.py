@@ -245,3 +245,12 @@ def test_resolve_and_report_submitted_are_announced_once(cast, django_capture_on
         helpers.transition(ticket, "resolve", actor=cast["technician"], to_status=Status.RESOLVED)
         helpers.report(ticket, "report_submitted", actor=cast["technician"])
     assert Notification.objects.filter(recipient=cast["customer"]).count() == 1
+
+
+def test_docs_show_the_rule_table():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "notifications.md").read_text()
+    assert rules.rule_table_markdown() in docs
