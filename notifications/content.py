@@ -35,6 +35,7 @@ def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None
             "ref": ref, "name": ticket.assignee.get_full_name() if ticket and ticket.assignee_id else ""},
         Event.STATUS_CHANGED: _("%(ref)s is now %(status)s") % {
             "ref": ref, "status": ticket.get_status_display().lower() if ticket else ""},
+        Event.UPDATED: _("%(ref)s was changed") % {"ref": ref},
         Event.REPORT_SUBMITTED: _("Service report ready for %(ref)s") % {"ref": ref},
         Event.REPORT_SIGNED: _("Service report signed for %(ref)s") % {"ref": ref},
         Event.REPORT_REFUSED: _("Service report refused for %(ref)s") % {"ref": ref},
@@ -49,6 +50,7 @@ def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None
         Event.REJECTED: _("%(who)s rejected your request."),
         Event.ASSIGNED: _("%(who)s assigned the job."),
         Event.STATUS_CHANGED: _("%(who)s changed the status."),
+        Event.UPDATED: _("%(who)s changed the ticket."),
         Event.REPORT_SUBMITTED: _("%(who)s submitted the service report. Please check and sign it off."),
         Event.REPORT_SIGNED: _("%(who)s signed the service report."),
         Event.REPORT_REFUSED: _("%(who)s refused the service report."),

@@ -41,6 +41,8 @@ RULES: tuple[Rule, ...] = (
     _r(Event.ASSIGNED, Audience.REQUESTER, WEB),
     _r(Event.STATUS_CHANGED, Audience.REQUESTER, WEB),
     _r(Event.STATUS_CHANGED, Audience.ASSIGNEE, WEB),
+    _r(Event.UPDATED, Audience.REQUESTER, WEB),
+    _r(Event.UPDATED, Audience.ASSIGNEE, WEB),
     _r(Event.REPORT_SUBMITTED, Audience.REQUESTER, WEB, EMAIL),
     _r(Event.REPORT_SIGNED, Audience.ASSIGNEE, WEB),
     _r(Event.REPORT_SIGNED, Audience.ADMINS, WEB),

@@ -76,6 +76,14 @@ SCENARIOS = {
                                      comment="Parts"),
         {"customer": {WEB}, "technician": {WEB}},
     ),
+    "priority raised by an admin": (
+        lambda c: helpers.update(_assigned(c), actor=c["admin"], changes={"priority": ["normal", "urgent"]}),
+        {"customer": {WEB}, "technician": {WEB}},
+    ),
+    "only the version changed: nobody hears": (
+        lambda c: helpers.update(_assigned(c), actor=c["admin"], changes={"version": [1, 2]}),
+        {},
+    ),
     "report submitted": (
         lambda c: helpers.report(_assigned(c), "report_submitted", actor=c["technician"]),
         {"customer": {WEB, EMAIL}},
