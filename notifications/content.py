@@ -21,8 +21,8 @@ def ticket_url(ticket) -> str:
         return ""
 
 
-def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None) -> tuple[str, str]:
-    """(title, text) for an event; ``extra`` holds the comment, reason, level or message."""
+def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None, recipient=None) -> tuple[str, str]:
+    """(title, text) for an event as ``recipient`` reads it; ``extra`` holds the comment, reason, level or message."""
     extra = extra or {}
     who = actor.get_full_name() if actor is not None else _("Fixdesk")
     ref = f"{ticket.reference} {Truncator(ticket.title).chars(80)}" if ticket is not None else ""
@@ -35,6 +35,7 @@ def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None
             "ref": ref, "name": ticket.assignee.get_full_name() if ticket and ticket.assignee_id else ""},
         Event.STATUS_CHANGED: _("%(ref)s is now %(status)s") % {
             "ref": ref, "status": ticket.get_status_display().lower() if ticket else ""},
+        Event.UPDATED: _("%(ref)s was changed") % {"ref": ref},
         Event.REPORT_SUBMITTED: _("Service report ready for %(ref)s") % {"ref": ref},
         Event.REPORT_SIGNED: _("Service report signed for %(ref)s") % {"ref": ref},
         Event.REPORT_REFUSED: _("Service report refused for %(ref)s") % {"ref": ref},
@@ -49,6 +50,7 @@ def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None
         Event.REJECTED: _("%(who)s rejected your request."),
         Event.ASSIGNED: _("%(who)s assigned the job."),
         Event.STATUS_CHANGED: _("%(who)s changed the status."),
+        Event.UPDATED: _("%(who)s changed the ticket."),
         Event.REPORT_SUBMITTED: _("%(who)s submitted the service report. Please check and sign it off."),
         Event.REPORT_SIGNED: _("%(who)s signed the service report."),
         Event.REPORT_REFUSED: _("%(who)s refused the service report."),
@@ -56,6 +58,8 @@ def describe(event: Event, *, ticket=None, actor=None, extra: dict | None = None
         Event.COMMENT: _("%(who)s wrote:"),
         Event.MESSAGE: _("%(who)s wrote:"),
     }
+    if event == Event.ASSIGNED and recipient is not None and ticket is not None and recipient.pk == ticket.assignee_id:
+        titles[event] = _("New job for you: %(ref)s") % {"ref": ref}
     text = verbs[event] % {"who": who}
     if event == Event.ESCALATED and extra.get("reason"):
         text = f"{text} {extra['reason']}"
@@ -73,4 +77,10 @@ def render_email(event: Event, context: dict) -> dict:
 
 
 def render_sms(context: dict) -> dict:
-    return {"text": fit_sms(f"Fixdesk: {context['title']}", keep_tail=context.get("link", ""))}
+    """One SMS: the title, then where and how urgent (cut first if too long), then the link (never cut)."""
+    text = f"Fixdesk: {context['title']}"
+    ticket = context.get("ticket")
+    if ticket is not None:
+        where = ", ".join(str(x) for x in (ticket.site, ticket.location) if x)
+        text += f". {ticket.get_priority_display()} priority" + (f", {where}" if where else "")
+    return {"text": fit_sms(text, keep_tail=context.get("link", ""))}

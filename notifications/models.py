@@ -15,6 +15,7 @@ class Event(models.TextChoices):
     REJECTED = "rejected", _("Request rejected")
     ASSIGNED = "assigned", _("Job assigned")
     STATUS_CHANGED = "status_changed", _("Status changed")
+    UPDATED = "updated", _("Ticket details changed")
     REPORT_SUBMITTED = "report_submitted", _("Service report submitted")
     REPORT_SIGNED = "report_signed", _("Service report signed")
     REPORT_REFUSED = "report_refused", _("Service report refused")

@@ -20,6 +20,26 @@ def on_ticket_transitioned(sender, ticket, action, actor=None, comment="", **kwa
         notify(event=event, actor=actor, ticket=ticket, extra={"text": comment or ""})
 
 
+# Fields whose change is worth telling people about (others, such as the version, are noise).
+UPDATE_FIELDS_SHOWN = ("title", "description", "priority", "category", "site", "location", "equipment",
+                       "affected_item", "contact_phone", "vehicle")
+
+
+@receiver(signals.ticket_updated, dispatch_uid="notifications.ticket_updated")
+def on_ticket_updated(sender, ticket, actor=None, changes=None, **kwargs):
+    shown = {f: v for f, v in (changes or {}).items() if f in UPDATE_FIELDS_SHOWN}
+    if not shown:
+        return
+    lines = []
+    for field, value in shown.items():
+        old, new = (list(value) + ["", ""])[:2] if isinstance(value, (list, tuple)) else ("", value)
+        if field == "description":
+            lines.append("description changed")
+        else:
+            lines.append(f"{field.replace('_', ' ')}: {old or '-'} -> {new or '-'}")
+    notify(event=Event.UPDATED, actor=actor, ticket=ticket, extra={"text": "\n".join(lines)})
+
+
 @receiver(signals.comment_added, dispatch_uid="notifications.comment_added")
 def on_comment_added(sender, ticket, comment, actor=None, **kwargs):
     notify(

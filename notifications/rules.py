@@ -41,6 +41,8 @@ RULES: tuple[Rule, ...] = (
     _r(Event.ASSIGNED, Audience.REQUESTER, WEB),
     _r(Event.STATUS_CHANGED, Audience.REQUESTER, WEB),
     _r(Event.STATUS_CHANGED, Audience.ASSIGNEE, WEB),
+    _r(Event.UPDATED, Audience.REQUESTER, WEB),
+    _r(Event.UPDATED, Audience.ASSIGNEE, WEB),
     _r(Event.REPORT_SUBMITTED, Audience.REQUESTER, WEB, EMAIL),
     _r(Event.REPORT_SIGNED, Audience.ASSIGNEE, WEB),
     _r(Event.REPORT_SIGNED, Audience.ADMINS, WEB),
@@ -138,3 +140,14 @@ def recipients_for(event: Event, *, actor=None, ticket=None, recipient=None, sta
             user = by_pk.setdefault(user.pk, user)
             found.setdefault(user, set()).update(rule.channels)
     return found
+
+
+def rule_table_markdown() -> str:
+    """The table as Markdown (docs/notifications.md holds a copy; a test keeps them equal)."""
+    lines = ["| event | who | channels | SMS on by default for |", "|---|---|---|---|"]
+    for rule in RULES:
+        channels = ", ".join(str(Channel(c).label) for c in Channel if c in rule.channels)
+        sms_default = ", ".join(SMS_ON_BY_DEFAULT.get(rule.event, ())) if SMS in rule.channels else ""
+        lines.append(f"| {rule.event.label} (`{rule.event.value}`) | {rule.audience.value} | {channels} | "
+                     f"{sms_default or '-'} |")
+    return "\n".join(lines)

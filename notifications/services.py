@@ -45,13 +45,13 @@ def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only:
         )
         targets = {u: ch for u, ch in targets.items() if u.pk not in already}
     overrides = overrides_for(list(targets))
-    title, text = content.describe(event, ticket=ticket, actor=actor, extra=extra)
     url = url or (content.ticket_url(ticket) if ticket is not None else "")
     created, delivery_ids = [], []
     for user, channels in sorted(targets.items(), key=lambda item: item[0].pk):
         wanted = {c for c in channels if is_enabled(user, event, c, overrides)}
         if not wanted:
             continue
+        title, text = content.describe(event, ticket=ticket, actor=actor, extra=extra, recipient=user)
         notification = Notification.objects.create(
             recipient=user, event=event, actor=actor, ticket=ticket, title=title, body=text, url=url,
             visible=Channel.WEB in wanted,

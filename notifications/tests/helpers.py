@@ -65,3 +65,9 @@ def report(ticket, signal_name: str, *, actor):
     with transaction.atomic():
         event = TicketEvent.objects.create(ticket=ticket, actor=actor, action=signal_name)
         getattr(signals, signal_name).send(sender=Ticket, ticket=ticket, report=None, actor=actor, event=event)
+
+
+def update(ticket, *, actor, changes):
+    with transaction.atomic():
+        event = TicketEvent.objects.create(ticket=ticket, actor=actor, action="update", changes=changes)
+        signals.ticket_updated.send(sender=Ticket, ticket=ticket, actor=actor, event=event, changes=changes)

@@ -76,6 +76,14 @@ SCENARIOS = {
                                      comment="Parts"),
         {"customer": {WEB}, "technician": {WEB}},
     ),
+    "priority raised by an admin": (
+        lambda c: helpers.update(_assigned(c), actor=c["admin"], changes={"priority": ["normal", "urgent"]}),
+        {"customer": {WEB}, "technician": {WEB}},
+    ),
+    "only the version changed: nobody hears": (
+        lambda c: helpers.update(_assigned(c), actor=c["admin"], changes={"version": [1, 2]}),
+        {},
+    ),
     "report submitted": (
         lambda c: helpers.report(_assigned(c), "report_submitted", actor=c["technician"]),
         {"customer": {WEB, EMAIL}},
@@ -143,18 +151,26 @@ def test_rollback_leaves_no_notification_and_queues_nothing(cast, django_capture
 
 
 def test_deliveries_are_queued_only_on_commit(cast, django_capture_on_commit_callbacks):
-    ticket = helpers.make_ticket(cast["customer"], status=Status.APPROVED)
+    from facilities.models import Site
+
+    site = Site.objects.create(name="Harbour House")
+    ticket = helpers.make_ticket(cast["customer"], status=Status.APPROVED, site=site, priority="urgent")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         helpers.transition(ticket, "assign", actor=cast["admin"], assignee=cast["technician"],
                            to_status=Status.ASSIGNED)
     assert len(callbacks) == 1
     sms = Delivery.objects.get(channel=Channel.SMS)
     assert sms.to == str(cast["technician"].phone.as_e164)
-    assert ticket.reference in sms.payload["text"] and len(sms.payload["text"]) <= 160
+    assert sms.payload["text"].startswith(f"Fixdesk: New job for you: {ticket.reference}")
+    assert "Urgent priority, Harbour House" in sms.payload["text"] and len(sms.payload["text"]) <= 160
+    assert sms.payload["text"].endswith(f"/tickets/{ticket.pk}/")
+    customer_note = Notification.objects.get(recipient=cast["customer"])
+    assert customer_note.title.endswith(f"assigned to {cast['technician'].get_full_name()}")
     mail = Delivery.objects.get(channel=Channel.EMAIL)
     assert mail.to == cast["technician"].email
     assert ticket.reference in mail.payload["subject"]
     assert f"/tickets/{ticket.pk}/" in mail.payload["text"] and f"/tickets/{ticket.pk}/" in mail.payload["html"]
+    assert "Site: Harbour House" in mail.payload["text"] and "Harbour House" in mail.payload["html"]
 
 
 # --- preferences ------------------------------------------------------------------------
@@ -245,3 +261,12 @@ def test_resolve_and_report_submitted_are_announced_once(cast, django_capture_on
         helpers.transition(ticket, "resolve", actor=cast["technician"], to_status=Status.RESOLVED)
         helpers.report(ticket, "report_submitted", actor=cast["technician"])
     assert Notification.objects.filter(recipient=cast["customer"]).count() == 1
+
+
+def test_docs_show_the_rule_table():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "notifications.md").read_text()
+    assert rules.rule_table_markdown() in docs
