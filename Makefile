@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test venv lint check-migrations serve bench clean
+.PHONY: run test venv lint check-migrations serve bench loadtest clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,30 @@ lint: venv
 
 check-migrations: venv
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Production profile (docs/deploy.md): gunicorn (helpdesk/gunicorn.conf.py, WEB_CONCURRENCY workers)
+# plus the job cluster, against DATABASE_URL / REDIS_URL from the environment.
+serve: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "gunicorn on http://$(HOST):$(PORT)/ plus qcluster (Ctrl-C stops both)"
+	@HOST=$(HOST) PORT=$(PORT) sh -c 'trap "trap - INT TERM EXIT; kill 0" INT TERM EXIT; \
+		$(PY) manage.py qcluster & \
+		$(VENV)/bin/gunicorn -c helpdesk/gunicorn.conf.py & wait'
+
+# Benchmark (docs/bench.md): N tickets (seeded once), each page under wrk beside the healthz floor.
+N ?= 100000
+bench: venv
+	$(PY) bench/run.py --tickets $(N) $(BENCH_ARGS)
+
+# Load test: locust (own virtualenv, bench/requirements.txt), 50 users for 5 minutes.
+loadtest: venv bench/.venv/.installed
+	$(PY) bench/loadtest.py --tickets $(N) $(LOADTEST_ARGS)
+
+bench/.venv/.installed: bench/requirements.txt
+	test -x bench/.venv/bin/python || $(PYTHON_BOOT) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) .test-media staticfiles

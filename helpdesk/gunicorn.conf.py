@@ -35,3 +35,7 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "fixdesk-web"
+# gunicorn's control socket (gunicornc) only when asked for: its default path is shared by every
+# gunicorn of the user, so a second instance on the machine (benchmark, staging) would take it over.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "") or "/run/fixdesk/gunicorn.ctl"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
