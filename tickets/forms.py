@@ -150,6 +150,12 @@ class PhotoForm(forms.Form):
     photos = MultipleImageField(label=_("Add photos"), widget=MultipleFileInput(
         attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}))
 
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        if not photos:
+            raise forms.ValidationError(_("Choose at least one photo."))
+        return photos
+
 
 STATUS_FILTERS = [("", _("All")), ("open", _("Open")), ("closed", _("Finished"))] + list(Status.choices)
 SORT_CHOICES = [

@@ -317,3 +317,27 @@ def test_services_roll_back_together(users):
         raise RuntimeError
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
+
+
+def test_can_view_agrees_with_the_visibility_queryset(users, other_customer):
+    from accounts.models import Organization
+    from tickets.permissions import can_view
+
+    org = Organization.objects.create(name="Shared", members_see_all_tickets=True)
+    colleague = make_user(Role.CUSTOMER, organization=org)
+    users["customer"].organization = org
+    users["customer"].save()
+    tickets = [
+        make_ticket(requester=users["customer"]),
+        make_ticket(requester=colleague),
+        make_ticket(requester=other_customer, status=Status.ASSIGNED, assignee=users["technician"]),
+        make_ticket(requester=other_customer),
+        make_ticket(requester=users["engineer"]),
+    ]
+    deleted = make_ticket(requester=users["customer"])
+    ticket_delete(actor=users["admin"], ticket=deleted)
+    deleted.refresh_from_db()
+    for user in [*users.values(), other_customer, colleague]:
+        visible = set(tickets_visible_to(user))
+        for ticket in [*tickets, deleted]:
+            assert can_view(user, ticket) is (ticket in visible), (user.role, ticket.title)

@@ -421,3 +421,20 @@ def test_assign_form_shows_open_jobs_and_travel_time(client_for, users, place):
     html = client_for(users["admin"]).get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
     label = next(line for line in html.splitlines() if users["technician"].get_full_name() in line and "option" in line)
     assert "1 open" in label and "min away" in label
+
+
+@pytest.mark.parametrize("name,role", [("tickets:list", "customer"), ("tickets:queue", "admin"),
+                                       ("tickets:jobs", "technician")])
+def test_garbage_parameters_never_fail(client_for, users, name, role):
+    make_ticket(requester=users["customer"], title="Still listed")
+    params = {"page": "abc", "category": "abc", "assignee": "x", "site": "999", "priority": "zzz",
+              "status": "<script>", "sort": "-requester__password", "q": "%' OR 1=1 --", "unassigned": "maybe"}
+    response = client_for(users[role]).get(reverse(name), params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_photo_upload_without_file_says_so(client_for, users, world):
+    response = client_for(users["customer"]).post(reverse("tickets:photo_upload", args=[world["job"].pk]),
+                                                  {}, follow=True)
+    assert "Choose at least one photo." in response.content.decode()
