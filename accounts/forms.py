@@ -108,6 +108,13 @@ class MailingPasswordResetForm(PasswordResetForm):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("New e-mail address"), max_length=254,
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
 class ProfileForm(forms.Form):
     first_name = _name_field(_("First name"))
     last_name = _name_field(_("Last name"))

@@ -19,6 +19,7 @@ from accounts import permissions, selectors, services
 from accounts.demo import demo_login_user
 from accounts.forms import (
     EmailAuthenticationForm,
+    EmailChangeForm,
     EmailOnlyForm,
     InviteForm,
     MailingPasswordResetForm,
@@ -31,7 +32,12 @@ from accounts.forms import (
 )
 from accounts.models import Organization, Role
 from accounts.throttle import mail_form_allowed
-from accounts.tokens import ConfirmationError, confirmation_token_user, invitation_token_generator
+from accounts.tokens import (
+    ConfirmationError,
+    confirmation_token_user,
+    email_change_token_read,
+    invitation_token_generator,
+)
 
 BACKEND = "accounts.backends.EmailBackend"
 
@@ -246,6 +252,48 @@ def profile(request):
                 return redirect("accounts:profile")
         messages.error(request, _("Please correct the errors below."))
     return render(request, "accounts/user_profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request):
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            new_email = form.cleaned_data["new_email"]
+            if not mail_form_allowed(request, "email_change", new_email):
+                messages.error(request, _("Too many requests. Please wait an hour and try again."))
+                return render(request, "accounts/email_change.html", {"form": form})
+            try:
+                services.user_request_email_change(actor=request.user, user=request.user, new_email=new_email,
+                                                   password=form.cleaned_data["password"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("We sent a link to %(email)s. Your address changes when you open it.")
+                                 % {"email": new_email.lower()})
+                return redirect("accounts:profile")
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token: str):
+    """GET shows a button (mail scanners prefetch links); the POST moves the account to the new address."""
+    try:
+        user, new_email = email_change_token_read(token)
+    except ConfirmationError as exc:
+        return render(request, "accounts/confirm_invalid.html", {"reason": exc.reason, "email_change": True},
+                      status=400)
+    if request.method == "GET":
+        return render(request, "accounts/email_change_confirm.html", {"new_email": new_email})
+    try:
+        services.user_confirm_email_change(token=token)
+    except (ConfirmationError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [])) or _("This link does not work any more."))
+        return redirect("accounts:login")
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": new_email})
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
 
 
 # --- people (admins) --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ PAGES = [
     ("accounts:password_reset_done", None, EVERYBODY),
     ("accounts:password_change", None, LOGGED_IN),
     ("accounts:profile", None, LOGGED_IN),
+    ("accounts:email_change", None, LOGGED_IN),
     ("accounts:people", None, ADMIN_ONLY),
     ("accounts:people_invite", None, ADMIN_ONLY),
     ("accounts:person", lambda ctx: [ctx["users"]["customer"].pk], ADMIN_ONLY),
