@@ -196,7 +196,8 @@ class PeopleFilterForm(forms.Form):
                                                *[(str(o.pk), o.name) for o in Organization.objects.all()]]
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # an unknown organisation must not throw away a valid search term
+        data = getattr(self, "cleaned_data", {})
         who, status = data.get("who", ""), data.get("status", "")
         return {"query": data.get("q", ""), "who": who if who in ROLE_FILTERS else "",
                 "status": status if status in STATUS_FILTERS else "", "organization": data.get("organization", "")}

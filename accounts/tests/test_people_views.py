@@ -256,3 +256,9 @@ def test_change_of_address_refuses_a_taken_one(customer, engineer, client_for, p
     response = client_for(customer).post(reverse("accounts:email_change"),
                                          {"new_email": engineer.email.upper(), "password": password})
     assert response.status_code == 200 and "Another account uses this address" in response.content.decode()
+
+
+def test_a_stale_organisation_filter_keeps_the_search(admin, client_for, user_factory):
+    tech = user_factory(Role.TECHNICIAN, first_name="Zebedee")
+    response = client_for(admin).get(reverse("accounts:people"), {"q": "zebedee", "organization": "987654"})
+    assert response.status_code == 200 and _names(response) == {tech.email}
