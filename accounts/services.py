@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -372,10 +371,3 @@ def organization_update(*, actor: User, organization: Organization, name: str,
     org.full_clean()
     org.save()
     return org
-
-
-# --- password reset helper for views ----------------------------------------------------------
-
-def password_reset_token_for(user: User) -> tuple[str, str]:
-    """(uidb64, token) for a password-reset link; used by tests and the admin's reset e-mail."""
-    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)

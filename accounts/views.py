@@ -104,20 +104,22 @@ def signup(request):
         return redirect("dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST":
-        if not mail_form_allowed(request, "signup", request.POST.get("email", "")):
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+        elif not mail_form_allowed(request, "signup", form.cleaned_data["email"]):
+            # Counted only when a mail would go out: typos do not use up the budget.
             messages.error(request, _("Too many sign-ups from here. Please wait an hour and try again."))
-        elif form.is_valid():
+        else:
             data = form.cleaned_data
             try:
                 services.user_signup(email=data["email"], first_name=data["first_name"],
                                      last_name=data["last_name"], password=data["password"])
             except ValidationError as exc:
                 _apply_errors(form, exc)
+                messages.error(request, _("Please correct the errors below."))
             else:
                 request.session["accounts_signup_email"] = data["email"]
                 return redirect("accounts:signup_done")
-        if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
     return render(request, "accounts/signup.html", {"form": form, **_demo_context()})
 
 

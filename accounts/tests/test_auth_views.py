@@ -85,6 +85,8 @@ def test_signup_with_a_taken_address_looks_the_same(client, customer, outbox, dj
 
 def test_signup_is_throttled_per_ip(client, settings):
     settings.ACCOUNTS_MAIL_RATE_LIMIT = 3
+    for _ in range(5):  # typos do not count
+        assert client.post(reverse("accounts:signup"), {**SIGNUP, "first_name": "N0ra"}).status_code == 200
     for n in range(3):
         assert client.post(reverse("accounts:signup"), {**SIGNUP, "email": f"p{n}@example.com"}).status_code == 302
     response = client.post(reverse("accounts:signup"), {**SIGNUP, "email": "p9@example.com"})
