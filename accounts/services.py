@@ -143,8 +143,13 @@ def user_confirm_email(*, token: str) -> User:
 
 @transaction.atomic
 def user_password_reset_completed(*, user: User) -> User:
-    """A password set through a reset link proves the address: confirm it if it was not yet."""
+    """A password set through a reset link proves the address: confirm it if it was not yet, and
+    lift the log-in lock-out of the account."""
     _event(user, AccountEvent.Action.PASSWORD_RESET, actor=user)
+    # Whoever proved they own the mailbox may log in at once: lift the per-account lock-out.
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.email.lower())
     if user.email_confirmed_at is None:
         _mark_confirmed(user)
         user.save(update_fields=["email_confirmed_at", "role", "is_staff", "is_superuser"])
