@@ -262,3 +262,25 @@ def test_a_stale_organisation_filter_keeps_the_search(admin, client_for, user_fa
     tech = user_factory(Role.TECHNICIAN, first_name="Zebedee")
     response = client_for(admin).get(reverse("accounts:people"), {"q": "zebedee", "organization": "987654"})
     assert response.status_code == 200 and _names(response) == {tech.email}
+
+
+@pytest.mark.parametrize("url_name", ["accounts:people", "accounts:organizations"])
+def test_list_pages_cost_the_same_whatever_their_size(url_name, admin, client_for, user_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(admin)
+
+    def cost():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(ctx.captured_queries)
+
+    org = Organization.objects.create(name="Org 0")
+    user_factory(Role.CUSTOMER, organization=org)
+    small = cost()
+    for n in range(1, 20):
+        org = Organization.objects.create(name=f"Org {n}")
+        user_factory(Role.CUSTOMER, organization=org)
+        user_factory(Role.TECHNICIAN)
+    assert cost() == small
