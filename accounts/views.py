@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions, selectors, services
@@ -60,12 +61,23 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+class ErrorMessageMixin:
+    """Class-based forms say "please correct the errors" like the function views do."""
+
+    error_message = _lazy("Please correct the errors below.")
+
+    def form_invalid(self, form):
+        messages.error(self.request, self.error_message)
+        return super().form_invalid(form)
+
+
 # --- logging in and out ----------------------------------------------------------------------
 
-class LoginView(auth_views.LoginView):
+class LoginView(ErrorMessageMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+    error_message = _lazy("Log-in failed: see the message below.")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_demo_context()}
@@ -167,7 +179,7 @@ def resend_confirmation(request):
 
 # --- passwords --------------------------------------------------------------------------------
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(ErrorMessageMixin, auth_views.PasswordResetView):
     form_class = MailingPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
@@ -181,16 +193,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         if not mail_form_allowed(self.request, "reset", form.cleaned_data["email"]):
             messages.error(self.request, _("Too many requests. Please wait an hour and try again."))
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form))
         self.extra_email_context = self.get_extra_email_context()
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        messages.info(self.request, _("If %(email)s has an account, a reset link is on its way.") % {
+            "email": form.cleaned_data["email"]})
+        return response
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ErrorMessageMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
@@ -201,7 +216,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(ErrorMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -210,12 +225,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, _("Your password is changed. Other devices have been logged out."))
         return response
 
-    def form_invalid(self, form):
-        messages.error(self.request, _("Please correct the errors below."))
-        return super().form_invalid(form)
 
-
-class InviteAcceptView(auth_views.PasswordResetConfirmView):
+class InviteAcceptView(ErrorMessageMixin, auth_views.PasswordResetConfirmView):
     """The invitation link: the invited person chooses a password and is logged in."""
 
     template_name = "accounts/invite_accept.html"
