@@ -102,6 +102,7 @@ class UserAdmin(BaseUserAdmin):
                 actor=request.user, email=obj.email, first_name=obj.first_name, last_name=obj.last_name,
                 role=obj.role, phone=obj.phone or "", organization=obj.organization,
             )
+            # The admin goes on with ``obj`` (change message, redirect): make it the saved invitee.
             obj.__dict__.update(invited.__dict__)
             return
         old = User.objects.get(pk=obj.pk)

@@ -108,6 +108,13 @@ class MailingPasswordResetForm(PasswordResetForm):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label=_("New e-mail address"), max_length=254,
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
 class ProfileForm(forms.Form):
     first_name = _name_field(_("First name"))
     last_name = _name_field(_("Last name"))
@@ -189,7 +196,8 @@ class PeopleFilterForm(forms.Form):
                                                *[(str(o.pk), o.name) for o in Organization.objects.all()]]
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # an unknown organisation must not throw away a valid search term
+        data = getattr(self, "cleaned_data", {})
         who, status = data.get("who", ""), data.get("status", "")
         return {"query": data.get("q", ""), "who": who if who in ROLE_FILTERS else "",
                 "status": status if status in STATUS_FILTERS else "", "organization": data.get("organization", "")}

@@ -9,38 +9,39 @@ from __future__ import annotations
 from accounts.models import FIELD_ROLES, STAFF_ROLES, Role, User
 
 
-def _active(user) -> bool:
+def is_signed_in(user) -> bool:
+    """A logged-in, active account (the base of every other predicate)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def is_admin(user) -> bool:
     """True for an active, logged-in admin."""
-    return _active(user) and user.role == Role.ADMIN
+    return is_signed_in(user) and user.role == Role.ADMIN
 
 
 def is_engineer(user) -> bool:
     """True for an active, logged-in engineer."""
-    return _active(user) and user.role == Role.ENGINEER
+    return is_signed_in(user) and user.role == Role.ENGINEER
 
 
 def is_technician(user) -> bool:
     """True for an active, logged-in technician."""
-    return _active(user) and user.role == Role.TECHNICIAN
+    return is_signed_in(user) and user.role == Role.TECHNICIAN
 
 
 def is_customer(user) -> bool:
     """True for an active, logged-in customer."""
-    return _active(user) and user.role == Role.CUSTOMER
+    return is_signed_in(user) and user.role == Role.CUSTOMER
 
 
 def is_field_staff(user) -> bool:
     """Engineer or technician: the people sent to do the work."""
-    return _active(user) and user.role in FIELD_ROLES
+    return is_signed_in(user) and user.role in FIELD_ROLES
 
 
 def is_staff_member(user) -> bool:
     """Admin, engineer or technician: people who see internal notes."""
-    return _active(user) and user.role in STAFF_ROLES
+    return is_signed_in(user) and user.role in STAFF_ROLES
 
 
 # --- people management ------------------------------------------------------------------
@@ -52,7 +53,7 @@ def can_manage_people(user) -> bool:
 
 def can_view_user(actor, target: User) -> bool:
     """Admins see everybody; everybody sees themselves."""
-    return is_admin(actor) or (_active(actor) and actor.pk == target.pk)
+    return is_admin(actor) or (is_signed_in(actor) and actor.pk == target.pk)
 
 
 def can_edit_user(actor, target: User) -> bool:

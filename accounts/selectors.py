@@ -27,7 +27,7 @@ def users_visible_to(actor) -> QuerySet[User]:
     qs = User.objects.select_related("organization")
     if permissions.is_admin(actor):
         return qs
-    if permissions._active(actor):
+    if permissions.is_signed_in(actor):
         return qs.filter(pk=actor.pk)
     return qs.none()
 

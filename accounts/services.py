@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -22,7 +21,14 @@ from accounts import permissions
 from accounts.mail import absolute_url, send_on_commit
 from accounts.models import FIELD_ROLES, AccountEvent, Organization, Role, User
 from accounts.roles import user_groups_sync
-from accounts.tokens import confirmation_token_make, confirmation_token_user, invitation_token_generator
+from accounts.tokens import (
+    ConfirmationError,
+    confirmation_token_make,
+    confirmation_token_user,
+    email_change_token_make,
+    email_change_token_read,
+    invitation_token_generator,
+)
 
 UNSET = object()
 
@@ -128,8 +134,6 @@ def user_confirm_email(*, token: str) -> User:
     user = confirmation_token_user(token)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.email_confirmed_at is not None:  # confirmed meanwhile by a parallel request
-        from accounts.tokens import ConfirmationError
-
         raise ConfirmationError("used")
     _mark_confirmed(user)
     user.save(update_fields=["email_confirmed_at", "role", "is_staff", "is_superuser"])
@@ -139,8 +143,13 @@ def user_confirm_email(*, token: str) -> User:
 
 @transaction.atomic
 def user_password_reset_completed(*, user: User) -> User:
-    """A password set through a reset link proves the address: confirm it if it was not yet."""
+    """A password set through a reset link proves the address: confirm it if it was not yet, and
+    lift the log-in lock-out of the account."""
     _event(user, AccountEvent.Action.PASSWORD_RESET, actor=user)
+    # Whoever proved they own the mailbox may log in at once: lift the per-account lock-out.
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.email.lower())
     if user.email_confirmed_at is None:
         _mark_confirmed(user)
         user.save(update_fields=["email_confirmed_at", "role", "is_staff", "is_superuser"])
@@ -230,6 +239,38 @@ def user_update(*, actor: User, user: User, first_name: str, last_name: str, pho
     changed = [f.removesuffix("_id") for f, v in before.items() if str(getattr(user, f) or "") != str(v or "")]
     if changed:
         _event(user, AccountEvent.Action.UPDATED, actor=actor, new=", ".join(changed))
+    return user
+
+
+@transaction.atomic
+def user_request_email_change(*, actor: User, user: User, new_email: str, password: str) -> None:
+    """Check the password, then e-mail a confirmation link to the new address (nothing changes yet)."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("People change their own e-mail address."))
+    if not user.check_password(password):
+        raise ValidationError({"password": _("That is not your current password.")})
+    new_email = _normalize_email(new_email)
+    if new_email == user.email.lower():
+        raise ValidationError({"new_email": _("That is your current address already.")})
+    if User.objects.filter(email__iexact=new_email).exists():
+        raise ValidationError({"new_email": _("Another account uses this address.")})
+    link = absolute_url(reverse("accounts:email_change_confirm", args=[email_change_token_make(user, new_email)]))
+    send_on_commit("email_change", new_email, {"user": user, "link": link, "new_email": new_email,
+                                               "max_age_hours": settings.FIXDESK_CONFIRMATION_MAX_AGE // 3600})
+
+
+@transaction.atomic
+def user_confirm_email_change(*, token: str) -> User:
+    """Move the account to the address the token names (once); the old address is told."""
+    user, new_email = email_change_token_read(token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": _("Another account uses this address now.")})
+    old_email = user.email
+    user.email = new_email
+    user.save(update_fields=["email"])
+    _event(user, AccountEvent.Action.UPDATED, actor=user, old=old_email, new=new_email)
+    send_on_commit("email_changed", old_email, {"user": user, "old_email": old_email, "new_email": new_email})
     return user
 
 
@@ -335,10 +376,3 @@ def organization_update(*, actor: User, organization: Organization, name: str,
     org.full_clean()
     org.save()
     return org
-
-
-# --- password reset helper for views ----------------------------------------------------------
-
-def password_reset_token_for(user: User) -> tuple[str, str]:
-    """(uidb64, token) for a password-reset link; used by tests and the admin's reset e-mail."""
-    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)

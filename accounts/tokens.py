@@ -42,6 +42,32 @@ def confirmation_token_user(token: str) -> User:
     return user
 
 
+EMAIL_CHANGE_SALT = "accounts.change-email"
+
+
+def email_change_token_make(user: User, new_email: str) -> str:
+    """A signed token for moving ``user`` from their current address to ``new_email``."""
+    return signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
+
+
+def email_change_token_read(token: str) -> tuple[User, str]:
+    """(user, new address) of a change-of-address token; ``ConfirmationError`` when it cannot be used."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.FIXDESK_CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ConfirmationError("expired") from exc
+    except signing.BadSignature as exc:
+        raise ConfirmationError("invalid") from exc
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None:
+        raise ConfirmationError("invalid")
+    if user.email.lower() == str(data.get("new", "")).lower():
+        raise ConfirmationError("used")
+    if user.email.lower() != str(data.get("old", "")).lower():
+        raise ConfirmationError("invalid")  # the address changed another way meanwhile
+    return user, data["new"]
+
+
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
     """Like the password-reset token (dies once a password is set), with its own salt and lifetime."""
 

@@ -13,12 +13,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions, selectors, services
 from accounts.demo import demo_login_user
 from accounts.forms import (
     EmailAuthenticationForm,
+    EmailChangeForm,
     EmailOnlyForm,
     InviteForm,
     MailingPasswordResetForm,
@@ -31,7 +33,12 @@ from accounts.forms import (
 )
 from accounts.models import Organization, Role
 from accounts.throttle import mail_form_allowed
-from accounts.tokens import ConfirmationError, confirmation_token_user, invitation_token_generator
+from accounts.tokens import (
+    ConfirmationError,
+    confirmation_token_user,
+    email_change_token_read,
+    invitation_token_generator,
+)
 
 BACKEND = "accounts.backends.EmailBackend"
 
@@ -54,12 +61,23 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+class ErrorMessageMixin:
+    """Class-based forms say "please correct the errors" like the function views do."""
+
+    error_message = _lazy("Please correct the errors below.")
+
+    def form_invalid(self, form):
+        messages.error(self.request, self.error_message)
+        return super().form_invalid(form)
+
+
 # --- logging in and out ----------------------------------------------------------------------
 
-class LoginView(auth_views.LoginView):
+class LoginView(ErrorMessageMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+    error_message = _lazy("Log-in failed: see the message below.")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_demo_context()}
@@ -98,20 +116,22 @@ def signup(request):
         return redirect("dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST":
-        if not mail_form_allowed(request, "signup", request.POST.get("email", "")):
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+        elif not mail_form_allowed(request, "signup", form.cleaned_data["email"]):
+            # Counted only when a mail would go out: typos do not use up the budget.
             messages.error(request, _("Too many sign-ups from here. Please wait an hour and try again."))
-        elif form.is_valid():
+        else:
             data = form.cleaned_data
             try:
                 services.user_signup(email=data["email"], first_name=data["first_name"],
                                      last_name=data["last_name"], password=data["password"])
             except ValidationError as exc:
                 _apply_errors(form, exc)
+                messages.error(request, _("Please correct the errors below."))
             else:
                 request.session["accounts_signup_email"] = data["email"]
                 return redirect("accounts:signup_done")
-        if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
     return render(request, "accounts/signup.html", {"form": form, **_demo_context()})
 
 
@@ -159,7 +179,7 @@ def resend_confirmation(request):
 
 # --- passwords --------------------------------------------------------------------------------
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(ErrorMessageMixin, auth_views.PasswordResetView):
     form_class = MailingPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset_body.txt"
@@ -173,16 +193,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         if not mail_form_allowed(self.request, "reset", form.cleaned_data["email"]):
             messages.error(self.request, _("Too many requests. Please wait an hour and try again."))
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form))
         self.extra_email_context = self.get_extra_email_context()
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        messages.info(self.request, _("If %(email)s has an account, a reset link is on its way.") % {
+            "email": form.cleaned_data["email"]})
+        return response
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ErrorMessageMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
@@ -193,7 +216,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(ErrorMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -202,12 +225,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, _("Your password is changed. Other devices have been logged out."))
         return response
 
-    def form_invalid(self, form):
-        messages.error(self.request, _("Please correct the errors below."))
-        return super().form_invalid(form)
 
-
-class InviteAcceptView(auth_views.PasswordResetConfirmView):
+class InviteAcceptView(ErrorMessageMixin, auth_views.PasswordResetConfirmView):
     """The invitation link: the invited person chooses a password and is logged in."""
 
     template_name = "accounts/invite_accept.html"
@@ -246,6 +265,48 @@ def profile(request):
                 return redirect("accounts:profile")
         messages.error(request, _("Please correct the errors below."))
     return render(request, "accounts/user_profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request):
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            new_email = form.cleaned_data["new_email"]
+            if not mail_form_allowed(request, "email_change", new_email):
+                messages.error(request, _("Too many requests. Please wait an hour and try again."))
+                return render(request, "accounts/email_change.html", {"form": form})
+            try:
+                services.user_request_email_change(actor=request.user, user=request.user, new_email=new_email,
+                                                   password=form.cleaned_data["password"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("We sent a link to %(email)s. Your address changes when you open it.")
+                                 % {"email": new_email.lower()})
+                return redirect("accounts:profile")
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token: str):
+    """GET shows a button (mail scanners prefetch links); the POST moves the account to the new address."""
+    try:
+        user, new_email = email_change_token_read(token)
+    except ConfirmationError as exc:
+        return render(request, "accounts/confirm_invalid.html", {"reason": exc.reason, "email_change": True},
+                      status=400)
+    if request.method == "GET":
+        return render(request, "accounts/email_change_confirm.html", {"new_email": new_email})
+    try:
+        services.user_confirm_email_change(token=token)
+    except (ConfirmationError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [])) or _("This link does not work any more."))
+        return redirect("accounts:login")
+    messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": new_email})
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
 
 
 # --- people (admins) --------------------------------------------------------------------------

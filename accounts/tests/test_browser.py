@@ -52,3 +52,31 @@ def test_signup_confirm_login_on_a_phone(live_server, phone_page, screenshot):
     page.get_by_label("Password").fill("Sturdy-Lantern-42")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Welcome, Pat").wait_for()
+
+
+def test_accounts_pages_have_no_accessibility_violations(live_server, phone_page, user_factory, settings):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from accounts.models import Organization, Role
+
+    settings.FIXDESK_DEMO = True
+    admin = user_factory(Role.ADMIN)
+    org = Organization.objects.create(name="Harbour Ltd")
+    axe, page = Axe(), phone_page
+
+    def check(path):
+        page.goto(live_server.url + path)
+        result = axe.run(page)
+        assert result.violations_count == 0, f"{path}: {result.generate_report()}"
+
+    for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accounts/confirm/resend/"]:
+        check(path)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail address").fill(admin.email)
+    page.get_by_label("Password").fill("Corr3ct-Horse-Battery")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=f"Welcome, {admin.first_name}").wait_for()
+    for path in ["/accounts/people/", f"/accounts/people/{admin.pk}/", "/accounts/people/invite/",
+                 "/accounts/profile/", "/accounts/profile/email/", "/accounts/password/change/",
+                 "/accounts/organisations/", f"/accounts/organisations/{org.pk}/"]:
+        check(path)

@@ -23,6 +23,7 @@ PAGES = [
     ("accounts:password_reset_done", None, EVERYBODY),
     ("accounts:password_change", None, LOGGED_IN),
     ("accounts:profile", None, LOGGED_IN),
+    ("accounts:email_change", None, LOGGED_IN),
     ("accounts:people", None, ADMIN_ONLY),
     ("accounts:people_invite", None, ADMIN_ONLY),
     ("accounts:person", lambda ctx: [ctx["users"]["customer"].pk], ADMIN_ONLY),
@@ -78,3 +79,27 @@ def test_navigation_by_role(role, users, client_for):
     assert (reverse("accounts:people") in html) is (role == "admin")
     assert (reverse("accounts:profile") in html) is (role != "anonymous")
     assert (reverse("accounts:signup") in html) is (role == "anonymous")
+
+
+# (url name, who posts, bad data): every form answers bad input with field errors and an alert.
+BAD_INPUT = [
+    ("accounts:login", None, {"username": "not-an-email", "password": "x"}),
+    ("accounts:signup", None, {"email": "a@example.com", "first_name": "4", "last_name": "", "password": ""}),
+    ("accounts:resend_confirmation", None, {"email": "nope"}),
+    ("accounts:password_reset", None, {"email": "nope"}),
+    ("accounts:password_change", "customer", {"old_password": "", "new_password1": "a", "new_password2": "b"}),
+    ("accounts:profile", "customer", {"first_name": "", "last_name": "X", "phone": "12"}),
+    ("accounts:email_change", "customer", {"new_email": "bad", "password": ""}),
+    ("accounts:people_invite", "admin", {"email": "bad", "first_name": "", "last_name": "", "role": "king"}),
+    ("accounts:organizations", "admin", {"name": ""}),
+]
+
+
+@pytest.mark.parametrize(("name", "role", "data"), BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
+def test_bad_input_gives_field_errors_and_an_alert(name, role, data, users, client_for):
+    client = client_for(users[role] if role else None)
+    response = client.post(reverse(name), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "alert-danger" in html and "alert-dismissible" in html
+    assert "is-invalid" in html or "invalid-feedback" in html or 'class="alert alert-block alert-danger"' in html

@@ -221,3 +221,66 @@ def test_person_page_shows_the_history(admin, customer, client_for):
     services.user_change_role(actor=admin, user=customer, role=Role.ADMIN)
     html = client_for(admin).get(reverse("accounts:person", args=[customer.pk])).content.decode()
     assert "role changed" in html and "customer → admin" in html and f"by {admin.get_full_name()}" in html
+
+
+def test_change_of_address_needs_the_password_and_a_click_from_the_new_mailbox(
+        customer, client_for, password, outbox, django_capture_on_commit_callbacks):
+    old_email = customer.email
+    client = client_for(customer)
+    url = reverse("accounts:email_change")
+    bad = client.post(url, {"new_email": "New.Me@Example.com", "password": "wrong-one"})
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "not your current password" in html
+    assert 'value="New.Me@Example.com"' in html and "wrong-one" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"new_email": "New.Me@Example.com", "password": password})
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.email == old_email  # nothing changes before the link is used
+    assert outbox[0].to == ["new.me@example.com"]
+    link = link_in(outbox[0], "/accounts/profile/email/")
+    assert "new.me@example.com" in Client().get(link).content.decode()  # prefetch: no change
+    customer.refresh_from_db()
+    assert customer.email == old_email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link)
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.email == "new.me@example.com"
+    assert outbox[-1].to == [old_email] and "new.me@example.com" in outbox[-1].body
+    assert log_in(Client(), "new.me@example.com", password).status_code == 302
+    assert Client().get(link).status_code == 400  # used
+
+
+def test_change_of_address_refuses_a_taken_one(customer, engineer, client_for, password):
+    response = client_for(customer).post(reverse("accounts:email_change"),
+                                         {"new_email": engineer.email.upper(), "password": password})
+    assert response.status_code == 200 and "Another account uses this address" in response.content.decode()
+
+
+def test_a_stale_organisation_filter_keeps_the_search(admin, client_for, user_factory):
+    tech = user_factory(Role.TECHNICIAN, first_name="Zebedee")
+    response = client_for(admin).get(reverse("accounts:people"), {"q": "zebedee", "organization": "987654"})
+    assert response.status_code == 200 and _names(response) == {tech.email}
+
+
+@pytest.mark.parametrize("url_name", ["accounts:people", "accounts:organizations"])
+def test_list_pages_cost_the_same_whatever_their_size(url_name, admin, client_for, user_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(admin)
+
+    def cost():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(ctx.captured_queries)
+
+    org = Organization.objects.create(name="Org 0")
+    user_factory(Role.CUSTOMER, organization=org)
+    small = cost()
+    for n in range(1, 20):
+        org = Organization.objects.create(name=f"Org {n}")
+        user_factory(Role.CUSTOMER, organization=org)
+        user_factory(Role.TECHNICIAN)
+    assert cost() == small

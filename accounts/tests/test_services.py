@@ -270,3 +270,26 @@ def test_every_change_leaves_an_account_event(admin, user_factory, settings):
         ("reactivated", admin.pk, "", ""),
     ]
     assert AccountEvent.objects.filter(action="role_changed").count() == 2
+
+
+def test_invitation_links_expire_after_the_confirmation_max_age(admin, settings, outbox,
+                                                               django_capture_on_commit_callbacks):
+    settings.PASSWORD_RESET_TIMEOUT = 60  # invitations do not follow the reset lifetime
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.user_invite(actor=admin, email="late@example.com", first_name="L", last_name="T",
+                                    role=Role.CUSTOMER)
+    token = link_in(outbox[0], "/invite/").rstrip("/").split("/")[-1]
+    assert invitation_token_generator.check_token(user, token)
+    settings.FIXDESK_CONFIRMATION_MAX_AGE = -1
+    assert not invitation_token_generator.check_token(user, token)
+
+
+def test_mails_carry_the_same_link_in_text_and_html(outbox, django_capture_on_commit_callbacks, settings):
+    settings.FIXDESK_SITE_URL = "https://desk.example.org/"
+    with django_capture_on_commit_callbacks(execute=True):
+        _signup()
+    message = outbox[0]
+    link = link_in(message, "/accounts/confirm/")
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and f'href="https://desk.example.org{link}"' in html
+    assert message.subject == "Confirm your e-mail address for Fixdesk"
