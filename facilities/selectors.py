@@ -198,6 +198,27 @@ def vehicle_list(*, include_inactive: bool = True) -> QuerySet:
     return qs.order_by("name", "plate")
 
 
+def staff_label(user) -> str:
+    """"Tara Lee · Plumbing, HVAC · Depot · 2 open jobs" for the assignment picker (``staff_for_assignment`` rows)."""
+    from facilities.models import StaffProfile
+
+    parts = [user.get_full_name() or user.email]
+    try:
+        profile = user.staff_profile
+    except (StaffProfile.DoesNotExist, AttributeError):
+        profile = None
+    if profile is not None:
+        trades = ", ".join(t.name for t in profile.trades.all())
+        if trades:
+            parts.append(trades)
+        if profile.home_site:
+            parts.append(profile.home_site.name)
+    jobs = getattr(user, "open_jobs", None)
+    if jobs is not None:
+        parts.append(f"{jobs} open job" + ("" if jobs == 1 else "s"))
+    return " · ".join(parts)
+
+
 def travel_estimate_for(user, site):
     """Estimate from ``user``'s home site to ``site`` (None without a home site or coordinates)."""
     from facilities import routing

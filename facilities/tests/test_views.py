@@ -268,3 +268,29 @@ def test_list_pages_hold_their_query_budget(registry, client_for, admin, django_
 def test_dashboard_panel_for_staff_only(registry, client_for, users):
     assert b"out of service" not in client_for(users["customer"]).get(reverse("dashboard")).content
     assert b"3 pieces of equipment" in client_for(users["engineer"]).get(reverse("dashboard")).content
+
+
+def test_equipment_page_offers_the_prefilled_report_link(registry, client_for, technician):
+    from facilities import labels
+
+    ac = registry["ac"]
+    body = client_for(technician).get(reverse("facilities:equipment_detail", args=[ac.pk])).content.decode()
+    expected = f"{labels.REPORT_PATH}?site={ac.site_id}&amp;location={ac.location_id}&amp;equipment={ac.pk}"
+    assert expected in body
+
+
+def test_equipment_form_offers_the_locations_of_the_chosen_site(registry, client_for, admin):
+    body = client_for(admin).get(reverse("facilities:equipment_edit", args=[registry["boiler"].pk])).content.decode()
+    assert "Depot / Yard" in body and "Room 204" not in body
+
+
+def test_label_sheet_holds_its_query_budget(registry, client_for, admin, django_assert_max_num_queries):
+    from facilities import services
+
+    for i in range(25):
+        services.equipment_create(actor=registry["actor"], asset_tag=f"L-{i}", model=registry["hvac"],
+                                  site=registry["hq"], location=registry["room"])
+    c = client_for(admin)
+    with django_assert_max_num_queries(8):
+        response = c.get(reverse("facilities:location_labels", args=[registry["block"].pk]))
+    assert response.content.decode().count('class="qr-label"') == 27
