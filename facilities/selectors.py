@@ -12,6 +12,11 @@ BUSY_STATUSES = ("assigned", "in_progress", "on_hold")
 OPEN_JOB_STATUSES = ("assigned", "in_progress", "on_hold")
 
 
+def _open_jobs() -> Count:
+    return Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES,
+                                              assigned_tickets__deleted_at__isnull=True))
+
+
 def staff_for_assignment() -> QuerySet:
     """Active engineers and technicians with ``open_jobs`` counted, home site and trades loaded."""
     User = get_user_model()
@@ -19,7 +24,7 @@ def staff_for_assignment() -> QuerySet:
         User.objects.filter(role__in=FIELD_ROLES, is_active=True)
         .select_related("staff_profile__home_site")
         .prefetch_related("staff_profile__trades")
-        .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES)))
+        .annotate(open_jobs=_open_jobs())
         .order_by("open_jobs", "last_name", "first_name")
     )
 
@@ -175,7 +180,7 @@ def staff_list(*, search: str = "", include_inactive: bool = False) -> QuerySet:
         User.objects.filter(role__in=FIELD_ROLES)
         .select_related("staff_profile__home_site")
         .prefetch_related("staff_profile__trades")
-        .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES)))
+        .annotate(open_jobs=_open_jobs())
         .order_by("last_name", "first_name")
     )
     if not include_inactive:

@@ -59,6 +59,9 @@ def test_staff_for_assignment_counts_open_jobs_with_trades_and_home_site(registr
     make_ticket(status="in_progress", assignee=engineer)
     make_ticket(status="closed", assignee=engineer)
     make_ticket(status="on_hold", assignee=technician)
+    from django.utils import timezone
+
+    make_ticket(status="assigned", assignee=technician, deleted_at=timezone.now())  # deleted: not counted
     with django_assert_num_queries(2):
         staff = list(selectors.staff_for_assignment())
         rows = {u.pk: (u.open_jobs, [t.name for t in u.staff_profile.trades.all()] if hasattr(u, "staff_profile")
