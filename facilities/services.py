@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -224,6 +226,14 @@ EQUIPMENT_FIELDS = {"asset_tag", "serial_number", "model", "site", "location", "
                     "warranty_end", "status", "notes", "photo"}
 
 
+def _rename_upload(equipment: Equipment) -> None:
+    """A fresh upload is stored under a generated name, never the uploader's file name."""
+    photo = equipment.photo
+    if photo and not getattr(photo, "_committed", True):
+        ext = os.path.splitext(photo.name)[1].lower()
+        photo.name = f"{uuid.uuid4().hex}{ext if ext in ('.jpg', '.jpeg', '.png', '.webp', '.gif') else ''}"
+
+
 def _check_equipment(equipment: Equipment) -> None:
     errors = {}
     if equipment.location_id and equipment.site_id and equipment.location.site_id != equipment.site_id:
@@ -241,6 +251,7 @@ def equipment_create(*, actor: User, asset_tag: str, model: EquipmentModel, site
     equipment = Equipment(asset_tag=asset_tag.strip(), model=model, site=site)
     _apply(equipment, fields, EQUIPMENT_FIELDS - {"asset_tag", "model", "site"})
     _check_equipment(equipment)
+    _rename_upload(equipment)
     return _save(equipment)
 
 
@@ -250,6 +261,7 @@ def equipment_update(*, actor: User, equipment: Equipment, **fields) -> Equipmen
     _require(permissions.can_manage_registry(actor))
     _apply(equipment, fields, EQUIPMENT_FIELDS)
     _check_equipment(equipment)
+    _rename_upload(equipment)
     return _save(equipment)
 
 

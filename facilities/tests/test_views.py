@@ -163,6 +163,8 @@ def test_equipment_photo_upload_and_permission_checked_download(registry, client
     data = {"asset_tag": ac.asset_tag, "model": ac.model_id, "site": ac.site_id, "location": ac.location_id,
             "status": "in_service", "photo": photo}
     assert client_for(admin).post(reverse("facilities:equipment_edit", args=[ac.pk]), data).status_code == 302
+    ac.refresh_from_db()
+    assert ac.photo.name.startswith("equipment/") and "unit" not in ac.photo.name and ac.photo.name.endswith(".png")
     url = reverse("facilities:equipment_photo", args=[ac.pk])
     response = client_for(engineer).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
