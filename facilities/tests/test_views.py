@@ -19,7 +19,8 @@ MANAGE_PAGES = [
     ("facilities:equipment_create", None), ("facilities:equipment_edit", "ac"), ("facilities:model_create", None),
     ("facilities:model_edit", "hvac"), ("facilities:vehicle_create", None), ("facilities:staff_create", None),
 ]
-LABEL_PAGES = [("facilities:equipment_label", "ac"), ("facilities:location_labels", "block")]
+LABEL_PAGES = [("facilities:equipment_label", "ac"), ("facilities:location_labels", "block"),
+               ("facilities:site_labels", "depot")]
 
 
 def _url(registry, name, key):
