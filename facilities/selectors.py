@@ -57,6 +57,14 @@ PATH_SEPARATOR = " / "
 TICKET_OPEN_STATUSES = ("new", "approved", "assigned", "in_progress", "on_hold", "resolved")
 
 
+def parse_id(value) -> int | None:
+    """A primary key from user input, or None (non-digits, zero, or too big for a database integer)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text) or None
+
+
 def subtree_q(path: str, prefix: str = "") -> Q:
     """Matches the location with ``path`` and everything below it (``prefix`` for a related lookup)."""
     return Q(**{f"{prefix}path": path}) | Q(**{f"{prefix}path__startswith": path + PATH_SEPARATOR})
@@ -144,9 +152,8 @@ def pick_locations(site_id) -> QuerySet:
     """Locations of an active site, for the report form's picker (empty for a bad id)."""
     from facilities.models import Location
 
-    try:
-        site_id = int(site_id)
-    except (TypeError, ValueError):
+    site_id = parse_id(site_id)
+    if site_id is None:
         return Location.objects.none()
     return Location.objects.filter(site_id=site_id, site__active=True).only("pk", "path").order_by("path")
 
@@ -155,9 +162,8 @@ def pick_equipment(site_id, location_id=None) -> QuerySet:
     """Equipment in service or out of service (not retired) at a site, or under one of its locations."""
     from facilities.models import Equipment, Location
 
-    try:
-        site_id = int(site_id)
-    except (TypeError, ValueError):
+    site_id = parse_id(site_id)
+    if site_id is None:
         return Equipment.objects.none()
     qs = (
         Equipment.objects.filter(site_id=site_id, site__active=True)
@@ -165,9 +171,8 @@ def pick_equipment(site_id, location_id=None) -> QuerySet:
         .select_related("model__manufacturer")
     )
     if location_id not in (None, ""):
-        try:
-            location = Location.objects.get(pk=int(location_id), site_id=site_id)
-        except (TypeError, ValueError, Location.DoesNotExist):
+        location = Location.objects.filter(pk=parse_id(location_id), site_id=site_id).first()
+        if location is None:
             return Equipment.objects.none()
         qs = qs.filter(subtree_q(location.path, "location__"))
     return qs.order_by("asset_tag")

@@ -48,7 +48,8 @@ def test_retired_equipment_and_inactive_sites_are_not_offered(registry, client_f
 
 
 @pytest.mark.parametrize("query", [{}, {"site": "x"}, {"site": "999999"}, {"site": "0", "location": "abc"},
-                                   {"site": "%00"}])
+                                   {"site": "%00"}, {"site": "99999999999999999999999"}, {"site": "٣"},
+                                   {"site": "-1"}])
 def test_bad_input_gives_an_empty_list_not_an_error(registry, client_for, customer, query):
     for name in ["facilities:pick_locations", "facilities:pick_equipment"]:
         response = client_for(customer).get(reverse(name), query)

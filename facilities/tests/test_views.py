@@ -98,6 +98,10 @@ def test_bad_filters_do_not_fail(registry, client_for, users):
     c = client_for(users["admin"])
     url = reverse("facilities:equipment_list") + "?site=abc&location=%00&status=bogus&page=999"
     assert c.get(url).status_code == 200
+    huge = "9" * 30
+    assert c.get(reverse("facilities:equipment_list"), {"site": huge, "location": huge}).status_code == 200
+    assert c.get(reverse("facilities:equipment_create"), {"site": huge, "model": huge}).status_code == 200
+    assert c.get(reverse("facilities:location_create", args=[registry["hq"].pk]), {"parent": huge}).status_code == 200
 
 
 def test_admin_adds_a_site_and_a_location_tree(client_for, admin):

@@ -17,7 +17,7 @@ from facilities.views._common import errors_onto, managers, paginate, readers
 
 
 def _int_or_none(value):
-    return int(value) if value and str(value).isdigit() else None
+    return selectors.parse_id(value)
 
 
 @require_safe
