@@ -80,6 +80,13 @@ def test_anonymous_cannot_pick(registry, client):
     assert response.status_code == 302
 
 
+def test_an_expired_session_under_htmx_is_sent_to_login_not_swapped_in(registry, client):
+    response = client.get(reverse("facilities:pick_locations"), {"site": registry["hq"].pk},
+                          HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/tickets/new/?site=1")
+    assert response.status_code == 200 and response.content == b""
+    assert response["HX-Redirect"] == reverse("accounts:login") + "?next=%2Ftickets%2Fnew%2F%3Fsite%3D1"
+
+
 def test_pickers_hold_their_query_budget(registry, client_for, customer, django_assert_max_num_queries):
     for i in range(20):
         services.equipment_create(actor=registry["actor"], asset_tag=f"P-{i}", model=registry["hvac"],
