@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import resolve_url
-from django_htmx.http import HttpResponseClientRedirect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from facilities import permissions
 
