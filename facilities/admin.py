@@ -7,7 +7,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.models import FIELD_ROLES, User, name_validator
 from facilities import permissions, services
 from facilities.forms import EquipmentForm
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, StaffProfile, Trade, Vehicle
@@ -123,17 +125,50 @@ class TradeAdmin(RegistryAdmin):
     search_fields = ["name"]
 
 
+class StaffProfileAdminForm(forms.ModelForm):
+    """Names and phone of the person are edited here too (they live on the user)."""
+
+    first_name = forms.CharField(label=_("first name"), max_length=100, validators=[name_validator])
+    last_name = forms.CharField(label=_("last name"), max_length=100, validators=[name_validator])
+    phone = PhoneNumberField(label=_("phone number"), required=False)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "first_name", "last_name", "phone", "trades", "home_site"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            self.fields["user"].queryset = User.objects.filter(role__in=FIELD_ROLES, staff_profile__isnull=True)
+        if self.instance.pk:
+            user = self.instance.user
+            self.initial.update(first_name=user.first_name, last_name=user.last_name, phone=user.phone)
+
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(RegistryAdmin):
+    form = StaffProfileAdminForm
     list_display = ["user", "phone", "role", "home_site", "trade_names"]
     list_filter = ["home_site", "trades", "user__role"]
     search_fields = ["user__first_name", "user__last_name", "user__email", "user__phone"]
-    autocomplete_fields = ["user", "home_site"]
+    autocomplete_fields = ["home_site"]  # the user is a plain list of field staff: few people, role-filtered
     filter_horizontal = ["trades"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
     list_select_related = ["user", "home_site"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("trades")
+
+    def save_model(self, request, obj, form, change):
+        user = obj.user
+        user.first_name = form.cleaned_data["first_name"]
+        user.last_name = form.cleaned_data["last_name"]
+        user.phone = form.cleaned_data["phone"] or ""
+        user.save(update_fields=["first_name", "last_name", "phone"])
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("phone"))
     def phone(self, obj):

@@ -160,7 +160,7 @@ def _changed(instance, values: dict) -> bool:
     return any(getattr(instance, k) != v for k, v in values.items())
 
 
-def _import_site(actor, row) -> str:
+def _import_site(actor, row, memo) -> str:
     values = {"address": _cell(row, "address"),
               "latitude": _decimal(_cell(row, "latitude"), "latitude"),
               "longitude": _decimal(_cell(row, "longitude"), "longitude"),
@@ -182,7 +182,7 @@ def _import_site(actor, row) -> str:
     return "updated"
 
 
-def _import_location(actor, row) -> str:
+def _import_location(actor, row, memo) -> str:
     site = _site(_cell(row, "site"))
     names = _names(_cell(row, "path"))
     if any(not n for n in names):
@@ -193,7 +193,7 @@ def _import_location(actor, row) -> str:
     return "created"
 
 
-def _import_model(actor, row) -> str:
+def _import_model(actor, row, memo) -> str:
     manufacturer, name, category = _cell(row, "manufacturer"), _cell(row, "name"), _cell(row, "category")
     found = EquipmentModel.objects.filter(manufacturer__name__iexact=manufacturer, name__iexact=name).first()
     if found is None:
@@ -214,16 +214,26 @@ def _status(value: str) -> str:
     raise RowError(f"status: {value!r} is not one of {', '.join(Equipment.Status.values)}")
 
 
-def _import_equipment(actor, row) -> str:
-    site = _site(_cell(row, "site"))
-    model = EquipmentModel.objects.filter(
-        manufacturer__name__iexact=_cell(row, "manufacturer"), name__iexact=_cell(row, "model")
-    ).first()
+def _memo(memo: dict, key, fetch):
+    """Per-import cache of lookups that equipment rows never change (sites, models, locations)."""
+    if key not in memo:
+        memo[key] = fetch()
+    return memo[key]
+
+
+def _import_equipment(actor, row, memo) -> str:
+    site_name = _cell(row, "site")
+    site = _memo(memo, ("site", site_name.lower()), lambda: _site(site_name))
+    maker, model_name = _cell(row, "manufacturer"), _cell(row, "model")
+    model = _memo(memo, ("model", maker.lower(), model_name.lower()), lambda: EquipmentModel.objects.filter(
+        manufacturer__name__iexact=maker, name__iexact=model_name).select_related("manufacturer").first())
     if model is None:
-        raise RowError(f"model: no model {_cell(row, 'manufacturer')} {_cell(row, 'model')} (import models first)")
+        raise RowError(f"model: no model {maker} {model_name} (import models first)")
     location = None
     if _cell(row, "location"):
-        location = services.location_find_path(site=site, names=_names(_cell(row, "location")))
+        names = _names(_cell(row, "location"))
+        location = _memo(memo, ("location", site.pk, tuple(n.lower() for n in names)),
+                         lambda: services.location_find_path(site=site, names=names))
         if location is None:
             raise RowError(f"location: no location {_cell(row, 'location')!r} on {site.name} (import locations first)")
     values = {"serial_number": _cell(row, "serial_number"), "model": model, "site": site, "location": location,
@@ -284,6 +294,7 @@ def import_rows(kind: str, stream, *, actor, dry_run: bool = False,
         return result
     result.total = len(rows)
     importer = IMPORTERS[kind]
+    memo: dict = {}
     with transaction.atomic():
         for index, raw in enumerate(rows):
             line = index + 2  # the header is line 1
@@ -297,7 +308,7 @@ def import_rows(kind: str, stream, *, actor, dry_run: bool = False,
                 else:
                     try:
                         with transaction.atomic():
-                            outcome = importer(actor, row)
+                            outcome = importer(actor, row, memo)
                     except (RowError, ValidationError) as exc:
                         result.errors.append((line, _message(exc)))
                     except IntegrityError as exc:

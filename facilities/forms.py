@@ -60,6 +60,12 @@ class EquipmentForm(forms.ModelForm):
         self.fields["model"].queryset = EquipmentModel.objects.select_related("manufacturer")
         self.fields["site"].queryset = Site.objects.all()
         self.fields["location"].queryset = Location.objects.select_related("site").order_by("path")
+        if not self.is_bound:
+            # Offer the locations of the site already chosen; the htmx picker refreshes them on change.
+            site = self.initial.get("site") or (self.instance.site_id if self.instance.pk else None)
+            site_id = getattr(site, "pk", site)
+            if site_id:
+                self.fields["location"].queryset = self.fields["location"].queryset.filter(site_id=site_id)
         # The location list follows the chosen site (htmx picker).
         from django.urls import reverse
 

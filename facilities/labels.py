@@ -14,13 +14,18 @@ from django.conf import settings
 REPORT_PATH = "/tickets/new/"
 
 
-def report_url(equipment) -> str:
-    """Absolute URL of the prefilled report form for ``equipment`` (base: ``FIXDESK_SITE_URL``)."""
+def report_path(equipment) -> str:
+    """Path and query of the report form prefilled for ``equipment``."""
     params = {"site": equipment.site_id}
     if equipment.location_id:
         params["location"] = equipment.location_id
     params["equipment"] = equipment.pk
-    return f"{settings.FIXDESK_SITE_URL.rstrip('/')}{REPORT_PATH}?{urlencode(params)}"
+    return f"{REPORT_PATH}?{urlencode(params)}"
+
+
+def report_url(equipment) -> str:
+    """Absolute URL of the prefilled report form for ``equipment`` (base: ``FIXDESK_SITE_URL``)."""
+    return f"{settings.FIXDESK_SITE_URL.rstrip('/')}{report_path(equipment)}"
 
 
 def qr_data_uri(data: str, *, scale: int = 5) -> str:

@@ -12,6 +12,11 @@ BUSY_STATUSES = ("assigned", "in_progress", "on_hold")
 OPEN_JOB_STATUSES = ("assigned", "in_progress", "on_hold")
 
 
+def _open_jobs() -> Count:
+    return Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES,
+                                              assigned_tickets__deleted_at__isnull=True))
+
+
 def staff_for_assignment() -> QuerySet:
     """Active engineers and technicians with ``open_jobs`` counted, home site and trades loaded."""
     User = get_user_model()
@@ -19,7 +24,7 @@ def staff_for_assignment() -> QuerySet:
         User.objects.filter(role__in=FIELD_ROLES, is_active=True)
         .select_related("staff_profile__home_site")
         .prefetch_related("staff_profile__trades")
-        .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES)))
+        .annotate(open_jobs=_open_jobs())
         .order_by("open_jobs", "last_name", "first_name")
     )
 
@@ -50,6 +55,14 @@ def vehicle_busy_on(vehicle, *, for_ticket=None) -> QuerySet:
 PATH_SEPARATOR = " / "
 # Ticket statuses that count as "open" on the equipment page (tickets.models.OPEN_STATUSES).
 TICKET_OPEN_STATUSES = ("new", "approved", "assigned", "in_progress", "on_hold", "resolved")
+
+
+def parse_id(value) -> int | None:
+    """A primary key from user input, or None (non-digits, zero, or too big for a database integer)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text) or None
 
 
 def subtree_q(path: str, prefix: str = "") -> Q:
@@ -139,9 +152,8 @@ def pick_locations(site_id) -> QuerySet:
     """Locations of an active site, for the report form's picker (empty for a bad id)."""
     from facilities.models import Location
 
-    try:
-        site_id = int(site_id)
-    except (TypeError, ValueError):
+    site_id = parse_id(site_id)
+    if site_id is None:
         return Location.objects.none()
     return Location.objects.filter(site_id=site_id, site__active=True).only("pk", "path").order_by("path")
 
@@ -150,9 +162,8 @@ def pick_equipment(site_id, location_id=None) -> QuerySet:
     """Equipment in service or out of service (not retired) at a site, or under one of its locations."""
     from facilities.models import Equipment, Location
 
-    try:
-        site_id = int(site_id)
-    except (TypeError, ValueError):
+    site_id = parse_id(site_id)
+    if site_id is None:
         return Equipment.objects.none()
     qs = (
         Equipment.objects.filter(site_id=site_id, site__active=True)
@@ -160,9 +171,8 @@ def pick_equipment(site_id, location_id=None) -> QuerySet:
         .select_related("model__manufacturer")
     )
     if location_id not in (None, ""):
-        try:
-            location = Location.objects.get(pk=int(location_id), site_id=site_id)
-        except (TypeError, ValueError, Location.DoesNotExist):
+        location = Location.objects.filter(pk=parse_id(location_id), site_id=site_id).first()
+        if location is None:
             return Equipment.objects.none()
         qs = qs.filter(subtree_q(location.path, "location__"))
     return qs.order_by("asset_tag")
@@ -175,7 +185,7 @@ def staff_list(*, search: str = "", include_inactive: bool = False) -> QuerySet:
         User.objects.filter(role__in=FIELD_ROLES)
         .select_related("staff_profile__home_site")
         .prefetch_related("staff_profile__trades")
-        .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_JOB_STATUSES)))
+        .annotate(open_jobs=_open_jobs())
         .order_by("last_name", "first_name")
     )
     if not include_inactive:
@@ -196,6 +206,27 @@ def vehicle_list(*, include_inactive: bool = True) -> QuerySet:
     if not include_inactive:
         qs = qs.filter(active=True)
     return qs.order_by("name", "plate")
+
+
+def staff_label(user) -> str:
+    """"Tara Lee · Plumbing, HVAC · Depot · 2 open jobs" for the assignment picker (``staff_for_assignment`` rows)."""
+    from facilities.models import StaffProfile
+
+    parts = [user.get_full_name() or user.email]
+    try:
+        profile = user.staff_profile
+    except (StaffProfile.DoesNotExist, AttributeError):
+        profile = None
+    if profile is not None:
+        trades = ", ".join(t.name for t in profile.trades.all())
+        if trades:
+            parts.append(trades)
+        if profile.home_site:
+            parts.append(profile.home_site.name)
+    jobs = getattr(user, "open_jobs", None)
+    if jobs is not None:
+        parts.append(f"{jobs} open job" + ("" if jobs == 1 else "s"))
+    return " · ".join(parts)
 
 
 def travel_estimate_for(user, site):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import CharField, Max, Value
+from django.db.models.functions import Concat, Length, Replace, Substr, Upper
 from django.utils.translation import gettext as _
 
 from accounts.models import FIELD_ROLES, User
@@ -67,28 +69,38 @@ def site_create(*, actor: User, name: str, **fields) -> Site:
 def site_update(*, actor: User, site: Site, **fields) -> Site:
     """Changes a site; a new name is carried into every location path under it."""
     _require(permissions.can_manage_registry(actor))
-    old_name = Site.objects.filter(pk=site.pk).values_list("name", flat=True).get()
+    old_name = _lock_site(site.pk).name
     _apply(site, fields, SITE_FIELDS)
     _save(site)
     if site.name != old_name:
-        site_paths_rebuild(site=site)
+        _replace_prefix(site.pk, old_name, site.name)
     return site
 
 
+def _lock_site(site_id) -> Site:
+    """Locks the site row: tree changes of one site happen one at a time (no-op on SQLite, which locks the file)."""
+    return Site.objects.select_for_update().get(pk=site_id)
+
+
 def site_paths_rebuild(*, site: Site) -> None:
-    """Rewrites every location path of ``site`` (after a rename outside site_update, e.g. the admin)."""
+    """Rewrites every location path of ``site`` from the tree (after a rename outside site_update, e.g. the admin)."""
+    def walk(location: Location, parent_path: str) -> None:
+        location.path = f"{parent_path}{PATH_SEPARATOR}{location.name}"
+        Location.objects.filter(pk=location.pk).update(path=location.path)
+        for child in location.children.all():
+            walk(child, location.path)
+
     for root in site.locations.filter(parent__isnull=True):
-        _rebuild_paths(root, site.name)
+        walk(root, site.name)
 
 
-def _rebuild_paths(location: Location, parent_path: str) -> None:
-    """Rewrites the denormalised path of ``location`` and its whole subtree."""
-    location.path = f"{parent_path}{PATH_SEPARATOR}{location.name}"
-    if len(location.path) > Location._meta.get_field("path").max_length:
-        raise ValidationError({"name": _("The location path would be too long.")})
-    Location.objects.filter(pk=location.pk).update(path=location.path)
-    for child in location.children.all():
-        _rebuild_paths(child, location.path)
+def _replace_prefix(site_id, old: str, new: str) -> None:
+    """One UPDATE: every path of the site under ``old`` now starts with ``new`` instead."""
+    under = Location.objects.filter(site=site_id, path__startswith=old + PATH_SEPARATOR)
+    longest = under.aggregate(n=Max(Length("path")))["n"] or 0
+    if longest - len(old) + len(new) > Location._meta.get_field("path").max_length:
+        raise ValidationError({"name": _("The location paths under it would become too long.")})
+    under.update(path=Concat(Value(new), Substr("path", len(old) + 1), output_field=CharField()))
 
 
 def _check_parent(location: Location) -> None:
@@ -118,6 +130,7 @@ def _parent_path(location: Location) -> str:
 def location_create(*, actor: User, site: Site, name: str, parent: Location | None = None) -> Location:
     """A location under ``parent`` (or at the top of ``site``), its path computed."""
     _require(permissions.can_manage_registry(actor))
+    _lock_site(site.pk)
     location = Location(site=site, parent=parent, name=name.strip())
     _check_parent(location)
     location.path = f"{_parent_path(location)}{PATH_SEPARATOR}{location.name}"
@@ -138,6 +151,8 @@ def _validate_unique_name(location: Location) -> None:
 def location_update(*, actor: User, location: Location, name: str | None = None, parent=_UNSET) -> Location:
     """Renames or moves a location (within its site); the paths of its whole subtree follow."""
     _require(permissions.can_manage_registry(actor))
+    _lock_site(location.site_id)
+    old_path = Location.objects.filter(pk=location.pk).values_list("path", flat=True).get()
     if name is not None:
         location.name = name.strip()
     if parent is not _UNSET:
@@ -146,8 +161,8 @@ def location_update(*, actor: User, location: Location, name: str | None = None,
     _validate_unique_name(location)
     location.path = f"{_parent_path(location)}{PATH_SEPARATOR}{location.name}"
     _save(location)
-    for child in location.children.all():
-        _rebuild_paths(child, location.path)
+    if location.path != old_path:
+        _replace_prefix(location.site_id, old_path, location.path)
     return location
 
 
@@ -224,6 +239,14 @@ EQUIPMENT_FIELDS = {"asset_tag", "serial_number", "model", "site", "location", "
                     "warranty_end", "status", "notes", "photo"}
 
 
+def _rename_upload(equipment: Equipment) -> None:
+    """A fresh upload is stored under a generated name, never the uploader's file name."""
+    photo = equipment.photo
+    if photo and not getattr(photo, "_committed", True):
+        ext = os.path.splitext(photo.name)[1].lower()
+        photo.name = f"{uuid.uuid4().hex}{ext if ext in ('.jpg', '.jpeg', '.png', '.webp', '.gif') else ''}"
+
+
 def _check_equipment(equipment: Equipment) -> None:
     errors = {}
     if equipment.location_id and equipment.site_id and equipment.location.site_id != equipment.site_id:
@@ -241,6 +264,7 @@ def equipment_create(*, actor: User, asset_tag: str, model: EquipmentModel, site
     equipment = Equipment(asset_tag=asset_tag.strip(), model=model, site=site)
     _apply(equipment, fields, EQUIPMENT_FIELDS - {"asset_tag", "model", "site"})
     _check_equipment(equipment)
+    _rename_upload(equipment)
     return _save(equipment)
 
 
@@ -250,6 +274,7 @@ def equipment_update(*, actor: User, equipment: Equipment, **fields) -> Equipmen
     _require(permissions.can_manage_registry(actor))
     _apply(equipment, fields, EQUIPMENT_FIELDS)
     _check_equipment(equipment)
+    _rename_upload(equipment)
     return _save(equipment)
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/labels/", views.site_labels, name="site_labels"),
     path("sites/<int:site_pk>/locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),
     path("locations/<int:pk>/edit/", views.location_edit, name="location_edit"),

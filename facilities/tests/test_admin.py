@@ -76,3 +76,40 @@ def test_admin_equipment_location_must_be_on_its_site(registry, client_for, admi
     assert response.status_code == 200 and b"not on the chosen site" in response.content
     ac.refresh_from_db()
     assert ac.site == registry["hq"]
+
+
+def test_admin_edits_staff_names_and_phone_in_the_back_office(registry, client_for, admin, technician):
+    from facilities.models import StaffProfile, Trade
+
+    plumbing = Trade.objects.create(name="Plumbing")
+    c = client_for(admin)
+    response = c.post(reverse("admin:facilities_staffprofile_add"), {
+        "user": technician.pk, "first_name": "Tia", "last_name": "Lee", "phone": "07911 123459",
+        "trades": [plumbing.pk], "home_site": registry["depot"].pk,
+    })
+    assert response.status_code == 302
+    technician.refresh_from_db()
+    assert (technician.first_name, technician.last_name, technician.phone.as_e164) == ("Tia", "Lee", "+447911123459")
+    profile = StaffProfile.objects.get(user=technician)
+    assert list(profile.trades.all()) == [plumbing]
+    response = c.post(reverse("admin:facilities_staffprofile_change", args=[profile.pk]), {
+        "first_name": "T1a", "last_name": "Lee", "phone": "12", "home_site": "",
+    })
+    assert response.status_code == 200  # digits in a name and a bad phone are form errors
+    technician.refresh_from_db()
+    assert technician.first_name == "Tia"
+    response = client_for(admin).post(reverse("admin:facilities_staffprofile_change", args=[profile.pk]), {
+        "first_name": "Tess", "last_name": "Lee", "phone": "", "home_site": ""})
+    assert response.status_code == 302
+    technician.refresh_from_db()
+    assert technician.first_name == "Tess" and not technician.phone
+
+
+def test_admin_staff_profile_only_for_field_staff(client_for, admin, customer):
+    response = client_for(admin).post(reverse("admin:facilities_staffprofile_add"), {
+        "user": customer.pk, "first_name": "Cus", "last_name": "Tomer", "phone": "",
+    })
+    assert response.status_code == 200
+    from facilities.models import StaffProfile
+
+    assert not StaffProfile.objects.exists()

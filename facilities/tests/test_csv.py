@@ -221,3 +221,11 @@ def test_web_import_rejects_non_utf8(admin, client_for):
     })
     assert response.status_code == 200 and "not UTF-8" in response.content.decode()
     assert not Site.objects.exists()
+
+
+def test_export_command_to_standard_output(loaded):
+    out = io.StringIO()
+    call_command("export_registry", "sites", stdout=out, stderr=io.StringIO())
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "name,address,latitude,longitude,active"
+    assert lines[1] == 'Depot,,,,1' and lines[2].startswith('Head Office,"1 Canada Square, London",51.504900')

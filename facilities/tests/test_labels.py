@@ -53,3 +53,8 @@ def test_equipment_without_location_leaves_it_out(registry):
                                      site=registry["depot"])
     query = parse_qs(urlsplit(labels.report_url(item)).query)
     assert query == {"site": [str(registry["depot"].pk)], "equipment": [str(item.pk)]}
+
+
+def test_site_sheet_labels_everything_on_the_site(registry, client_for, admin):
+    html = client_for(admin).get(reverse("facilities:site_labels", args=[registry["hq"].pk])).content.decode()
+    assert sorted(_decode_sheet(html)) == ["HQ-AC-1", "HQ-PRN-1"]

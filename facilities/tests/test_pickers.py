@@ -48,7 +48,8 @@ def test_retired_equipment_and_inactive_sites_are_not_offered(registry, client_f
 
 
 @pytest.mark.parametrize("query", [{}, {"site": "x"}, {"site": "999999"}, {"site": "0", "location": "abc"},
-                                   {"site": "%00"}])
+                                   {"site": "%00"}, {"site": "99999999999999999999999"}, {"site": "٣"},
+                                   {"site": "-1"}])
 def test_bad_input_gives_an_empty_list_not_an_error(registry, client_for, customer, query):
     for name in ["facilities:pick_locations", "facilities:pick_equipment"]:
         response = client_for(customer).get(reverse(name), query)
@@ -77,6 +78,13 @@ def test_selected_value_is_kept(registry, client_for, customer):
 def test_anonymous_cannot_pick(registry, client):
     response = client.get(reverse("facilities:pick_locations"), {"site": registry["hq"].pk})
     assert response.status_code == 302
+
+
+def test_an_expired_session_under_htmx_is_sent_to_login_not_swapped_in(registry, client):
+    response = client.get(reverse("facilities:pick_locations"), {"site": registry["hq"].pk},
+                          HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/tickets/new/?site=1")
+    assert response.status_code == 200 and response.content == b""
+    assert response["HX-Redirect"] == reverse("accounts:login") + "?next=%2Ftickets%2Fnew%2F%3Fsite%3D1"
 
 
 def test_pickers_hold_their_query_budget(registry, client_for, customer, django_assert_max_num_queries):

@@ -59,6 +59,9 @@ def test_staff_for_assignment_counts_open_jobs_with_trades_and_home_site(registr
     make_ticket(status="in_progress", assignee=engineer)
     make_ticket(status="closed", assignee=engineer)
     make_ticket(status="on_hold", assignee=technician)
+    from django.utils import timezone
+
+    make_ticket(status="assigned", assignee=technician, deleted_at=timezone.now())  # deleted: not counted
     with django_assert_num_queries(2):
         staff = list(selectors.staff_for_assignment())
         rows = {u.pk: (u.open_jobs, [t.name for t in u.staff_profile.trades.all()] if hasattr(u, "staff_profile")
@@ -75,3 +78,21 @@ def test_location_tree_is_in_tree_order_with_depth(registry):
     services.location_create(actor=actor, site=registry["hq"], name="Attic", parent=registry["block"])
     tree = [(loc.depth, loc.name) for loc in selectors.location_tree(registry["hq"])]
     assert tree == [(0, "Annex"), (0, "Block B"), (1, "Attic"), (1, "Floor 2"), (2, "Room 204")]
+
+
+def test_staff_label_for_the_picker(registry, technician):
+    profile = StaffProfile.objects.create(user=technician, home_site=registry["depot"])
+    profile.trades.add(Trade.objects.create(name="Plumbing"))
+    row = next(u for u in selectors.staff_for_assignment() if u.pk == technician.pk)
+    assert selectors.staff_label(row) == f"{technician.get_full_name()} · Plumbing · Depot · 0 open jobs"
+
+
+def test_travel_estimate_include_renders(registry, technician):
+    from django.template.loader import render_to_string
+
+    StaffProfile.objects.create(user=technician, home_site=registry["hq"])
+    technician.refresh_from_db()
+    est = selectors.travel_estimate_for(technician, registry["depot"])
+    html = render_to_string("facilities/includes/travel_estimate.html", {"estimate": est})
+    assert f"{est.distance_km} km" in html and f"{est.duration_min} min" in html and "approximate" in html
+    assert "no travel estimate" in render_to_string("facilities/includes/travel_estimate.html", {"estimate": None})

@@ -142,3 +142,41 @@ def test_staff_update_changes_names_phone_and_profile(registry, admin, technicia
     assert technician.phone.as_e164 == "+447911123457"
     assert technician.staff_profile.home_site == registry["depot"]
     assert technician.has_usable_password()  # untouched
+
+
+def test_renaming_keeps_other_sites_and_prefix_lookalikes_alone(registry):
+    actor = registry["actor"]
+    hq2 = services.site_create(actor=actor, name="HQ North")
+    services.location_create(actor=actor, site=hq2, name="Block B")
+    services.location_create(actor=actor, site=registry["hq"], name="Block BB")
+    services.location_update(actor=actor, location=registry["block"], name="Block C")
+    paths = set(Location.objects.values_list("path", flat=True))
+    assert {"HQ / Block C", "HQ / Block C / Floor 2", "HQ / Block C / Floor 2 / Room 204", "HQ / Block BB",
+            "HQ North / Block B"} <= paths
+    services.site_update(actor=actor, site=registry["hq"], name="H")
+    assert set(Location.objects.filter(site=hq2).values_list("path", flat=True)) == {"HQ North / Block B"}
+    assert Location.objects.get(pk=registry["room"].pk).path == "H / Block C / Floor 2 / Room 204"
+
+
+def test_paths_that_would_grow_too_long_are_refused(registry):
+    actor, depot = registry["actor"], registry["depot"]  # "Depot / " + 5 levels of 190 characters = 979
+    node = None
+    for i in range(5):
+        node = services.location_create(actor=actor, site=depot, name=f"{i}" + "n" * 189, parent=node)
+    assert len(node.path) == len("Depot") + 5 * (3 + 190)
+    with pytest.raises(ValidationError):
+        services.site_update(actor=actor, site=depot, name="Depot" + "x" * 40)
+    node.refresh_from_db()
+    assert node.path.startswith("Depot / 0")
+    with pytest.raises(ValidationError):
+        services.location_create(actor=actor, site=depot, name="one more level, far too deep", parent=node)
+
+
+def test_admin_style_rebuild_rewrites_from_the_tree(registry):
+    from facilities.models import Site
+
+    Site.objects.filter(pk=registry["hq"].pk).update(name="Renamed")
+    registry["hq"].refresh_from_db()
+    services.site_paths_rebuild(site=registry["hq"])
+    registry["room"].refresh_from_db()
+    assert registry["room"].path == "Renamed / Block B / Floor 2 / Room 204"

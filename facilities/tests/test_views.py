@@ -19,7 +19,8 @@ MANAGE_PAGES = [
     ("facilities:equipment_create", None), ("facilities:equipment_edit", "ac"), ("facilities:model_create", None),
     ("facilities:model_edit", "hvac"), ("facilities:vehicle_create", None), ("facilities:staff_create", None),
 ]
-LABEL_PAGES = [("facilities:equipment_label", "ac"), ("facilities:location_labels", "block")]
+LABEL_PAGES = [("facilities:equipment_label", "ac"), ("facilities:location_labels", "block"),
+               ("facilities:site_labels", "depot")]
 
 
 def _url(registry, name, key):
@@ -97,6 +98,10 @@ def test_bad_filters_do_not_fail(registry, client_for, users):
     c = client_for(users["admin"])
     url = reverse("facilities:equipment_list") + "?site=abc&location=%00&status=bogus&page=999"
     assert c.get(url).status_code == 200
+    huge = "9" * 30
+    assert c.get(reverse("facilities:equipment_list"), {"site": huge, "location": huge}).status_code == 200
+    assert c.get(reverse("facilities:equipment_create"), {"site": huge, "model": huge}).status_code == 200
+    assert c.get(reverse("facilities:location_create", args=[registry["hq"].pk]), {"parent": huge}).status_code == 200
 
 
 def test_admin_adds_a_site_and_a_location_tree(client_for, admin):
@@ -163,6 +168,8 @@ def test_equipment_photo_upload_and_permission_checked_download(registry, client
     data = {"asset_tag": ac.asset_tag, "model": ac.model_id, "site": ac.site_id, "location": ac.location_id,
             "status": "in_service", "photo": photo}
     assert client_for(admin).post(reverse("facilities:equipment_edit", args=[ac.pk]), data).status_code == 302
+    ac.refresh_from_db()
+    assert ac.photo.name.startswith("equipment/") and "unit" not in ac.photo.name and ac.photo.name.endswith(".png")
     url = reverse("facilities:equipment_photo", args=[ac.pk])
     response = client_for(engineer).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
@@ -268,3 +275,29 @@ def test_list_pages_hold_their_query_budget(registry, client_for, admin, django_
 def test_dashboard_panel_for_staff_only(registry, client_for, users):
     assert b"out of service" not in client_for(users["customer"]).get(reverse("dashboard")).content
     assert b"3 pieces of equipment" in client_for(users["engineer"]).get(reverse("dashboard")).content
+
+
+def test_equipment_page_offers_the_prefilled_report_link(registry, client_for, technician):
+    from facilities import labels
+
+    ac = registry["ac"]
+    body = client_for(technician).get(reverse("facilities:equipment_detail", args=[ac.pk])).content.decode()
+    expected = f"{labels.REPORT_PATH}?site={ac.site_id}&amp;location={ac.location_id}&amp;equipment={ac.pk}"
+    assert expected in body
+
+
+def test_equipment_form_offers_the_locations_of_the_chosen_site(registry, client_for, admin):
+    body = client_for(admin).get(reverse("facilities:equipment_edit", args=[registry["boiler"].pk])).content.decode()
+    assert "Depot / Yard" in body and "Room 204" not in body
+
+
+def test_label_sheet_holds_its_query_budget(registry, client_for, admin, django_assert_max_num_queries):
+    from facilities import services
+
+    for i in range(25):
+        services.equipment_create(actor=registry["actor"], asset_tag=f"L-{i}", model=registry["hvac"],
+                                  site=registry["hq"], location=registry["room"])
+    c = client_for(admin)
+    with django_assert_max_num_queries(8):
+        response = c.get(reverse("facilities:location_labels", args=[registry["block"].pk]))
+    assert response.content.decode().count('class="qr-label"') == 27

@@ -11,7 +11,7 @@ from facilities.views.equipment import (  # noqa: F401
     model_list,
 )
 from facilities.views.imports import import_csv  # noqa: F401
-from facilities.views.labels import equipment_label, location_labels  # noqa: F401
+from facilities.views.labels import equipment_label, location_labels, site_labels  # noqa: F401
 from facilities.views.pickers import pick_equipment, pick_locations  # noqa: F401
 from facilities.views.sites import (  # noqa: F401
     location_create,

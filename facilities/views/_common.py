@@ -3,9 +3,12 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from facilities import permissions
 
@@ -13,15 +16,23 @@ PAGE_SIZE = 25
 
 
 def gate(check):
-    """Login required, then ``check(user)`` or 403."""
+    """Login required, then ``check(user)`` or 403.
+
+    An htmx request whose session has expired gets ``HX-Redirect`` to the login page (coming back
+    to the page it was made from) instead of a login form swapped into a ``<select>``.
+    """
 
     def decorator(view):
+        login_view = login_required(view)
+
         @wraps(view)
-        @login_required
         def wrapped(request, *args, **kwargs):
-            if not check(request.user):
+            if not request.user.is_authenticated and getattr(request, "htmx", False):
+                current = request.htmx.current_url_abs_path or "/"
+                return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': current})}")
+            if request.user.is_authenticated and not check(request.user):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return login_view(request, *args, **kwargs)
 
         return wrapped
 

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from facilities import permissions, selectors, services
+from facilities import labels, permissions, selectors, services
 from facilities.forms import EquipmentForm, EquipmentModelForm
 from facilities.models import Equipment, EquipmentModel, Location, Site
 from facilities.views._common import errors_onto, managers, paginate, readers
 
 
 def _int_or_none(value):
-    return int(value) if value and str(value).isdigit() else None
+    return selectors.parse_id(value)
 
 
 @require_safe
@@ -51,6 +51,7 @@ def equipment_detail(request, pk):
     context.update(
         equipment=equipment,
         open_tickets=open_tickets,
+        report_url=labels.report_path(equipment),
         can_manage=permissions.can_manage_registry(request.user),
         can_print=permissions.can_print_labels(request.user),
     )

@@ -3,6 +3,7 @@
 import io
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from facilities import csvio
@@ -20,7 +21,7 @@ def import_csv(request):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            form.add_error("file", "This file is not UTF-8 text: save it as \"CSV UTF-8\" and try again.")
+            form.add_error("file", _("This file is not UTF-8 text: save it as “CSV UTF-8” and try again."))
         else:
             result = csvio.import_rows(form.cleaned_data["kind"], io.StringIO(text, newline=""),
                                        actor=request.user, dry_run=form.cleaned_data["dry_run"])

@@ -86,9 +86,9 @@ def location_detail(request, pk):
 def location_create(request, site_pk):
     site = get_object_or_404(Site, pk=site_pk)
     initial = {}
-    if request.GET.get("parent"):
-        initial["parent"] = Location.objects.filter(site=site, pk=request.GET["parent"]).first() if \
-            request.GET["parent"].isdigit() else None
+    parent_id = selectors.parse_id(request.GET.get("parent"))
+    if parent_id:
+        initial["parent"] = Location.objects.filter(site=site, pk=parent_id).first()
     form = LocationForm(request.POST or None, site=site, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
