@@ -276,3 +276,19 @@ def test_editing_a_message_updates_its_notification_and_unsent_email(
     services.message_edit(actor=customer, message=m, body="Meet at 11")
     assert "Meet at 11" in Notification.objects.get(message=m).body
     assert "Meet at 11" in Delivery.objects.get().payload["text"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_conversation_page_per_role_has_a_fixed_cost(client_for, users, user_factory, role,
+                                                     django_assert_max_num_queries):
+    other_admin = user_factory(Role.ADMIN)
+    for i in range(30):
+        Message.objects.create(sender=users[role] if i % 2 else other_admin,
+                               recipient=other_admin if i % 2 else users[role], body=f"Line {i}")
+    c = client_for(users[role])
+    with django_assert_max_num_queries(12):
+        response = c.get(reverse("notifications:conversation", args=[other_admin.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Line 29" in html and "Line 9" not in html  # the latest page
+    assert 'id="latest"' in html and "Line 5" in c.get(
+        reverse("notifications:conversation", args=[other_admin.pk]) + "?page=1").content.decode()
