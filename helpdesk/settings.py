@@ -324,6 +324,7 @@ NOTIFICATIONS_QUEUE_GRACE_SECONDS = 30
 NOTIFICATIONS_STUCK_SECONDS = 600
 SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=10)
 MESSAGE_EDIT_WINDOW_MINUTES = env.int("MESSAGE_EDIT_WINDOW_MINUTES", default=15)
+NOTIFICATIONS_KEEP_DAYS = env.int("NOTIFICATIONS_KEEP_DAYS", default=180)
 NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx polling)
 # --- tickets ---
 # Days after a close during which the requester may reopen their ticket (admins always may).

@@ -43,6 +43,9 @@ class Notification(models.Model):
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Set for a new-message notification: deleting the message takes its notification along.
+    message = models.ForeignKey("notifications.Message", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="notifications")
     title = models.CharField(_("title"), max_length=255)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)

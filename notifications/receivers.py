@@ -64,6 +64,10 @@ def on_report_signed(sender, ticket, actor=None, **kwargs):
 
 
 @receiver(signals.report_refused, dispatch_uid="notifications.report_refused")
-def on_report_refused(sender, ticket, report=None, actor=None, **kwargs):
-    reason = getattr(report, "refusal_reason", "") or kwargs.get("reason", "")
+def on_report_refused(sender, ticket, report=None, actor=None, event=None, **kwargs):
+    # The contract carries no reason of its own: look where the tickets app is likely to keep it.
+    reason = kwargs.get("reason") or next(
+        (getattr(report, name) for name in ("refusal_reason", "refused_reason", "reason")
+         if getattr(report, name, None)), ""
+    ) or ((getattr(event, "changes", None) or {}).get("reason", "") if event is not None else "")
     notify(event=Event.REPORT_REFUSED, actor=actor, ticket=ticket, extra={"text": reason})

@@ -6,6 +6,11 @@ SCHEDULES = [
         "func": "notifications.tasks.sweep_deliveries",
         "minutes": 1,
     },
+    {
+        "name": "notifications: purge old history",
+        "func": "notifications.tasks.purge_notifications",
+        "minutes": 24 * 60,
+    },
 ]
 
 

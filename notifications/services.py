@@ -27,7 +27,7 @@ def _settings_link() -> str:
 
 
 def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only: bool = False,
-           extra: dict | None = None, url: str = "") -> list[Notification]:
+           extra: dict | None = None, url: str = "", message=None) -> list[Notification]:
     """Write the notifications and outbox deliveries the rule table asks for, in the caller's transaction.
 
     The send tasks are queued only when the transaction commits; if it rolls back, nothing exists
@@ -54,7 +54,7 @@ def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only:
         title, text = content.describe(event, ticket=ticket, actor=actor, extra=extra, recipient=user)
         notification = Notification.objects.create(
             recipient=user, event=event, actor=actor, ticket=ticket, title=title, body=text, url=url,
-            visible=Channel.WEB in wanted,
+            visible=Channel.WEB in wanted, message=message,
         )
         created.append(notification)
         context = {
@@ -150,7 +150,8 @@ def message_send(*, actor, recipient, body: str, ticket=None) -> Message:
         url = reverse("notifications:conversation", args=[actor.pk])
     except NoReverseMatch:
         url = ""
-    notify(event=Event.MESSAGE, actor=actor, recipient=recipient, extra={"text": message.body}, url=url)
+    notify(event=Event.MESSAGE, actor=actor, recipient=recipient, extra={"text": message.body}, url=url,
+           message=message)
     return message
 
 
@@ -163,6 +164,18 @@ def message_edit(*, actor, message: Message, body: str) -> Message:
     message.body = _clean_body(body)
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "edited_at"])
+    # The in-app notification shows the new text; an e-mail not yet sent is sent with it.
+    for notification in message.notifications.select_related("recipient"):
+        title, text = content.describe(Event.MESSAGE, actor=actor, extra={"text": message.body},
+                                       recipient=notification.recipient)
+        notification.body = text
+        notification.save(update_fields=["body"])
+        for delivery in notification.deliveries.filter(status=DeliveryStatus.PENDING, channel=Channel.EMAIL):
+            context = {"recipient": notification.recipient, "title": title, "text": text, "ticket": None,
+                       "event": Event.MESSAGE, "link": content.absolute(notification.url) if notification.url else "",
+                       "settings_link": _settings_link()}
+            delivery.payload = content.render_email(Event.MESSAGE, context)
+            delivery.save(update_fields=["payload"])
     return message
 
 
@@ -172,6 +185,8 @@ def message_delete(*, actor, message: Message) -> None:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if not permissions.can_change_message(actor, message):
         raise PermissionDenied
+    # What has not gone out yet is not sent; the notification goes with the message.
+    Delivery.objects.filter(notification__message=message, status=DeliveryStatus.PENDING).delete()
     message.delete()
 
 

@@ -50,7 +50,8 @@ def _send(delivery: Delivery) -> str:
         message = EmailMultiAlternatives(
             subject=payload["subject"], body=payload["text"], from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.to], connection=get_connection(fail_silently=False),
-            headers={"X-Fixdesk-Delivery": str(delivery.pk)},
+            # Auto-Submitted keeps out-of-office replies from answering machine-sent mail (RFC 3834).
+            headers={"X-Fixdesk-Delivery": str(delivery.pk), "Auto-Submitted": "auto-generated"},
         )
         if payload.get("html"):
             message.attach_alternative(payload["html"], "text/html")
@@ -117,3 +118,24 @@ def sweep_deliveries(limit: int = 500) -> int:
         logger.warning("released %s deliveries left in 'sending' by a lost worker", released)
     ids = list(due_deliveries().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     return enqueue(ids)
+
+
+def purge_old(*, days: int, dry_run: bool = False) -> dict:
+    """Delete read notifications and sent/failed deliveries older than ``days``; unread and pending stay."""
+    from notifications.models import Notification
+
+    cutoff = timezone.now() - timedelta(days=days)
+    notifications = Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=False)
+    deliveries = Delivery.objects.filter(
+        created_at__lt=cutoff, status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED]
+    )
+    counts = {"notifications": notifications.count(), "deliveries": deliveries.count()}
+    if not dry_run:
+        deliveries.delete()
+        notifications.delete()
+    return counts
+
+
+def purge_notifications() -> dict:
+    """Daily task: keep NOTIFICATIONS_KEEP_DAYS of history."""
+    return purge_old(days=settings.NOTIFICATIONS_KEEP_DAYS)

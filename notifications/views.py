@@ -37,6 +37,7 @@ def bell(request):
         return HttpResponse(status=286)
     return render(request, "notifications/includes/bell.html", {
         "unread": selectors.unread_count(request.user),
+        "unread_messages": selectors.unread_messages_count(request.user),
         "poll_seconds": settings.NOTIFICATIONS_POLL_SECONDS,
     })
 

@@ -55,9 +55,9 @@ def test_setup_schedules_is_idempotent(db):
     call_command("setup_schedules", stdout=out)
     call_command("setup_schedules", stdout=out)
     assert "unchanged" in out.getvalue()
-    schedule = Schedule.objects.get()
-    assert schedule.func == SCHEDULES[0]["func"] and schedule.repeats == -1
-    assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 1
+    assert Schedule.objects.count() == len(SCHEDULES) == 2
+    sweep = Schedule.objects.get(func="notifications.tasks.sweep_deliveries")
+    assert sweep.repeats == -1 and sweep.schedule_type == Schedule.MINUTES and sweep.minutes == 1
 
 
 def test_sweep_command(failed):
@@ -81,3 +81,25 @@ def test_demo_seed_is_idempotent(db):
     assert counts[0] > 0
     tech = accounts_demo.demo_user(Role.TECHNICIAN)
     assert Notification.objects.filter(recipient=tech).exists()
+
+
+def test_purge_keeps_unread_and_pending(db, technician):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Event
+
+    old = timezone.now() - timedelta(days=200)
+    keep_unread = Notification.objects.create(recipient=technician, event=Event.APPROVED, title="u", created_at=old)
+    Notification.objects.create(recipient=technician, event=Event.APPROVED, title="r", created_at=old, read_at=old)
+    recent = Notification.objects.create(recipient=technician, event=Event.APPROVED, title="n", read_at=old)
+    for status in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.PENDING):
+        Delivery.objects.create(channel=Channel.SMS, to="+447911123456", status=status, created_at=old)
+    out = io.StringIO()
+    call_command("purge_notifications", "--days", "90", "--dry-run", stdout=out)
+    assert "would delete 1 notifications and 2 deliveries" in out.getvalue()
+    assert Notification.objects.count() == 3
+    call_command("purge_notifications", "--days", "90", stdout=out)
+    assert set(Notification.objects.all()) == {keep_unread, recent}
+    assert list(Delivery.objects.values_list("status", flat=True)) == [DeliveryStatus.PENDING]

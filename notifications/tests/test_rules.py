@@ -270,3 +270,12 @@ def test_docs_show_the_rule_table():
 
     docs = (Path(settings.BASE_DIR) / "docs" / "notifications.md").read_text()
     assert rules.rule_table_markdown() in docs
+
+
+def test_user_text_is_escaped_in_html_email_and_plain_in_text(cast, django_capture_on_commit_callbacks):
+    ticket = _assigned(cast)
+    with django_capture_on_commit_callbacks(execute=False):
+        helpers.comment(ticket, author=cast["customer"], body='<script>alert("x")</script> & more')
+    payload = Delivery.objects.get(channel=Channel.EMAIL).payload
+    assert "<script>" not in payload["html"] and "&lt;script&gt;" in payload["html"]
+    assert '<script>alert("x")</script> & more' in payload["text"]

@@ -246,3 +246,49 @@ def test_contacts_for_a_customer_are_admins_and_their_assignee(client_for, custo
     page = client_for(customer).get(reverse("notifications:contacts")).content.decode()
     assert technician.get_full_name() in page and admin.get_full_name() in page
     assert engineer.get_full_name() not in page
+
+
+def test_bell_also_refreshes_the_unread_messages_badge(client_for, customer, technician, job,
+                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.message_send(actor=technician, recipient=customer, body="On my way")
+    html = client_for(customer).get(reverse("notifications:bell"), HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="nav-messages-count" hx-swap-oob="true"' in html and 'data-testid="messages-count">1<' in html
+
+
+def test_deleting_a_message_takes_its_notification_and_unsent_email_along(
+        customer, technician, job, django_capture_on_commit_callbacks):
+    from notifications.models import Delivery
+
+    with django_capture_on_commit_callbacks(execute=False):
+        m = services.message_send(actor=customer, recipient=technician, body="Wrong person, sorry")
+    assert Notification.objects.filter(message=m).exists() and Delivery.objects.exists()
+    services.message_delete(actor=customer, message=m)
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+
+
+def test_editing_a_message_updates_its_notification_and_unsent_email(
+        customer, technician, job, django_capture_on_commit_callbacks):
+    from notifications.models import Delivery
+
+    with django_capture_on_commit_callbacks(execute=False):
+        m = services.message_send(actor=customer, recipient=technician, body="Meet at 10")
+    services.message_edit(actor=customer, message=m, body="Meet at 11")
+    assert "Meet at 11" in Notification.objects.get(message=m).body
+    assert "Meet at 11" in Delivery.objects.get().payload["text"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_conversation_page_per_role_has_a_fixed_cost(client_for, users, user_factory, role,
+                                                     django_assert_max_num_queries):
+    other_admin = user_factory(Role.ADMIN)
+    for i in range(30):
+        Message.objects.create(sender=users[role] if i % 2 else other_admin,
+                               recipient=other_admin if i % 2 else users[role], body=f"Line {i}")
+    c = client_for(users[role])
+    with django_assert_max_num_queries(12):
+        response = c.get(reverse("notifications:conversation", args=[other_admin.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Line 29" in html and "Line 9" not in html  # the latest page
+    assert 'id="latest"' in html and "Line 5" in c.get(
+        reverse("notifications:conversation", args=[other_admin.pk]) + "?page=1").content.decode()
