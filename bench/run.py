@@ -541,7 +541,7 @@ def main(argv=None) -> int:
                                                                               "errors_timeout"))
             row["statuses"] = data.get("statuses", {})
             if not data["requests"]:
-                row["status"] = f"error: no response within {args.duration} s"
+                row["status"] = f"too slow: no request finished in {args.duration} s under load"
             else:
                 row.update({k: data[k] for k in ("p50", "p95", "p99", "rps", "requests")})
                 row["status"] = "ok" if not bad else f"{bad} errors of {data['requests']}"
