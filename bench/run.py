@@ -417,9 +417,10 @@ def timed_sweeps() -> list[dict]:
             out.append({"name": f"sweep: {name}", "role": "operator", "status": "skipped: not built yet",
                         "rps": 0})
             continue
-        t0 = time.perf_counter()
-        call_command(name, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        took = (time.perf_counter() - t0) * 1e6
+        with open(os.devnull, "w") as devnull:
+            t0 = time.perf_counter()
+            call_command(name, stdout=devnull)
+            took = (time.perf_counter() - t0) * 1e6
         out.append({"name": f"sweep: {name}", "role": "operator", "p50": took, "p95": took, "rps": 0,
                     "status": "ok (one run)"})
     return out
