@@ -133,3 +133,16 @@ def test_end_to_end_on_a_small_database(tmp_path):
     assert "| dashboard (admin) | admin |" in out.stdout
     assert "error" not in out.stdout.split("| scenario |")[1]
     assert (tmp_path / "results" / "latest.json").exists() and (tmp_path / "results" / "latest.md").exists()
+
+
+@pytest.mark.django_db
+def test_sweeps_are_timed_once_built_and_skipped_before():
+    from django.core.management import get_commands
+
+    rows = run.timed_sweeps()
+    assert [r["name"] for r in rows] == [f"sweep: {name}" for name in run.SWEEP_COMMANDS]
+    for name, row in zip(run.SWEEP_COMMANDS, rows, strict=True):
+        if name in get_commands():
+            assert row["status"] == "ok (one run)" and row["p50"] > 0
+        else:
+            assert row["status"] == "skipped: not built yet"
