@@ -47,7 +47,7 @@ def table(stats: list[dict], header: str) -> str:
              "|---|---:|---:|---:|---:|---:|"]
     for row in stats:
         lines.append(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-                     f"{row['Median Response Time']} | {row['95%']} | {float(row['Requests/s']):.1f} |")
+                     f"{float(row['Median Response Time']):.0f} | {row['95%']} | {float(row['Requests/s']):.1f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -56,6 +56,8 @@ def main(argv=None) -> int:
     parser.add_argument("--tickets", type=int, default=int(os.environ.get("N", 100_000)))
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--spawn-rate", type=float, default=1,
+                        help="users started per second (a login storm is its own test: PBKDF2 costs ~0.5 s CPU)")
     parser.add_argument("--workers", type=int,
                         default=int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1))
     parser.add_argument("--results", type=Path, default=run.RESULTS)
@@ -107,7 +109,7 @@ def main(argv=None) -> int:
             print(f"locust: {args.users} users for {args.minutes:g} min against :{port}; pages: "
                   + ", ".join(k for k, v in urls.items() if v), flush=True)
             subprocess.run([str(LOCUST), "-f", str(run.ROOT / "bench" / "locustfile.py"), "--headless",
-                            "-u", str(args.users), "-r", str(max(1, args.users // 10)),
+                            "-u", str(args.users), "-r", str(args.spawn_rate),
                             "-t", f"{int(args.minutes * 60)}s", "--host", f"http://127.0.0.1:{port}",
                             "--csv", str(prefix), "--only-summary", "--exit-code-on-error", "0"],
                            cwd=run.ROOT, env=env, check=True)

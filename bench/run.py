@@ -93,17 +93,16 @@ def markdown_table(results: list[dict], machine: dict) -> str:
         f"gunicorn {machine['workers']} workers · {machine['tool']} {machine['connections']} connections, "
         f"{machine['duration']} s each",
         "",
-        "| scenario | role | median ms | p95 ms | req/s | x floor | queries | status |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| scenario | role | alone ms | median ms | p95 ms | req/s | x floor | queries | status |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         ratio = f"{r['p50'] / floor['p50']:.1f}" if floor and r.get("p50") else ""
+        queries = "" if r.get("queries") is None else r["queries"]
+        rps = f"{r['rps']:.0f}" if r.get("p50") is not None else ""
         lines.append(
-            f"| {r['name']} | {r.get('role') or 'anonymous'} | {ms(r.get('p50'))} | {ms(r.get('p95'))} | "
-            f"{r['rps']:.0f} | {ratio} | {r.get('queries', '') if r.get('queries') is not None else ''} | "
-            f"{r['status']} |"
-            if r.get("p50") is not None else
-            f"| {r['name']} | {r.get('role') or 'anonymous'} | | | | | | {r['status']} |"
+            f"| {r['name']} | {r.get('role') or 'anonymous'} | {ms(r.get('alone'))} | {ms(r.get('p50'))} | "
+            f"{ms(r.get('p95'))} | {rps} | {ratio} | {queries} | {r['status']} |"
         )
     for extra in machine.get("notes", []):
         lines += ["", extra]
@@ -144,7 +143,7 @@ def update_docs(table: str, path: Path = DOCS) -> None:
 
 def run_wrk(url: str, headers: dict, *, duration: int, connections: int, threads: int,
             method: str = "GET", body: str = "", content_type: str = "") -> dict:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
            "-s", str(WRK_SCRIPT)]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
@@ -169,7 +168,7 @@ def run_python(url: str, headers: dict, *, duration: int, connections: int, thre
         hdrs["Content-Type"] = content_type
 
     def worker():
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         mine, codes = [], {}
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
@@ -180,7 +179,7 @@ def run_python(url: str, headers: dict, *, duration: int, connections: int, thre
                 codes[resp.status] = codes.get(resp.status, 0) + 1
             except (OSError, http.client.HTTPException):
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
                 codes[0] = codes.get(0, 0) + 1
                 continue
             mine.append((time.perf_counter() - t0) * 1e6)
@@ -272,14 +271,26 @@ class Server:
         self.logfile.close()
 
 
-def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None,
+            timeout: float = 30):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.getheaders(), resp.read().decode("utf-8", "replace")
     finally:
         conn.close()
+
+
+def drain(port: int, wait: float = 300) -> None:
+    """Wait until the server answers /healthz again, i.e. its backlog of queued requests is done."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if request(port, "GET", "/healthz", timeout=wait)[0] == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            time.sleep(1)
 
 
 def cookies_from(headers) -> dict:
@@ -406,9 +417,10 @@ def timed_sweeps() -> list[dict]:
             out.append({"name": f"sweep: {name}", "role": "operator", "status": "skipped: not built yet",
                         "rps": 0})
             continue
-        t0 = time.perf_counter()
-        call_command(name, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        took = (time.perf_counter() - t0) * 1e6
+        with open(os.devnull, "w") as devnull:
+            t0 = time.perf_counter()
+            call_command(name, stdout=devnull)
+            took = (time.perf_counter() - t0) * 1e6
         out.append({"name": f"sweep: {name}", "role": "operator", "p50": took, "p95": took, "rps": 0,
                     "status": "ok (one run)"})
     return out
@@ -499,9 +511,20 @@ def main(argv=None) -> int:
                 headers["X-CSRFToken"] = jar.get("csrftoken", "")
             body = json.dumps(sc.body) if sc.body else ""
             ctype = "application/json" if sc.body else ""
-            status, _, _ = request(port, sc.method, path, body or None, {**headers, **(
-                {"Content-Type": ctype} if ctype else {})})
             row["path"] = path
+            try:
+                # Twice alone: the first warms the worker; the second is the page's cost without queueing.
+                for _ in range(1 if sc.method != "GET" else 2):
+                    t0 = time.perf_counter()
+                    status, _, _ = request(port, sc.method, path, body or None, {**headers, **(
+                        {"Content-Type": ctype} if ctype else {})}, timeout=120)
+                    row["alone"] = (time.perf_counter() - t0) * 1e6
+            except (OSError, http.client.HTTPException) as exc:
+                row["status"] = f"error: {type(exc).__name__} alone"
+                results.append(row)
+                print(f"{sc.name:<28} {row['status']} for {path}", flush=True)
+                drain(port)
+                continue
             if status >= 400:
                 row["status"] = f"error: HTTP {status}"
                 results.append(row)
@@ -514,13 +537,17 @@ def main(argv=None) -> int:
             if args.warmup:
                 load(url, headers, **{**kw, "duration": args.warmup})
             data = load(url, headers, **kw)
+            drain(port)  # requests still queued when the load stopped must not slow the next scenario
             bad = data.get("errors_status", 0) + sum(data.get(k, 0) for k in ("errors_connect", "errors_read",
                                                                               "errors_timeout"))
-            row.update({k: data[k] for k in ("p50", "p95", "p99", "rps", "requests")})
             row["statuses"] = data.get("statuses", {})
-            row["status"] = "ok" if not bad else f"{bad} errors of {data['requests']}"
+            if not data["requests"]:
+                row["status"] = f"too slow: no request finished in {args.duration} s under load"
+            else:
+                row.update({k: data[k] for k in ("p50", "p95", "p99", "rps", "requests")})
+                row["status"] = "ok" if not bad else f"{bad} errors of {data['requests']}"
             results.append(row)
-            print(f"{sc.name:<28} median {ms(row['p50']):>7} ms  p95 {ms(row['p95']):>7} ms  "
+            print(f"{sc.name:<28} median {ms(row.get('p50')):>7} ms  p95 {ms(row.get('p95')):>7} ms  "
                   f"{row['rps']:7.0f} req/s  queries {row['queries']}  {row['status']}", flush=True)
         memory["after_load"] = process_tree_rss(server.proc.pid)
     results += timed_sweeps()

@@ -60,14 +60,16 @@ MACHINE = {"when": "2026-11-26 12:00 UTC", "tickets": 100000, "database": "sqlit
 
 def test_markdown_table_ratios_and_skips():
     results = [
-        {"name": "floor (healthz)", "role": None, "p50": 2000, "p95": 5000, "rps": 900, "queries": 0, "status": "ok"},
-        {"name": "queue", "role": "admin", "p50": 7000, "p95": 9000, "rps": 200, "queries": 6, "status": "ok"},
+        {"name": "floor (healthz)", "role": None, "alone": 1000, "p50": 2000, "p95": 5000, "rps": 900, "queries": 0,
+         "status": "ok"},
+        {"name": "queue", "role": "admin", "alone": 4000, "p50": 7000, "p95": 9000, "rps": 200, "queries": 6,
+         "status": "ok"},
         {"name": "jobs", "role": "technician", "rps": 0, "status": "skipped: not built yet"},
     ]
     table = run.markdown_table(results, MACHINE)
-    assert "| floor (healthz) | anonymous | 2.0 | 5.0 | 900 | 1.0 | 0 | ok |" in table
-    assert "| queue | admin | 7.0 | 9.0 | 200 | 3.5 | 6 | ok |" in table
-    assert "| jobs | technician | | | | | | skipped: not built yet |" in table
+    assert "| floor (healthz) | anonymous | 1.0 | 2.0 | 5.0 | 900 | 1.0 | 0 | ok |" in table
+    assert "| queue | admin | 4.0 | 7.0 | 9.0 | 200 | 3.5 | 6 | ok |" in table
+    assert "| jobs | technician |  |  |  |  |  |  | skipped: not built yet |" in table
     assert "100,000 tickets on sqlite 3.40" in table and "RSS note" in table
 
 
@@ -131,3 +133,16 @@ def test_end_to_end_on_a_small_database(tmp_path):
     assert "| dashboard (admin) | admin |" in out.stdout
     assert "error" not in out.stdout.split("| scenario |")[1]
     assert (tmp_path / "results" / "latest.json").exists() and (tmp_path / "results" / "latest.md").exists()
+
+
+@pytest.mark.django_db
+def test_sweeps_are_timed_once_built_and_skipped_before():
+    from django.core.management import get_commands
+
+    rows = run.timed_sweeps()
+    assert [r["name"] for r in rows] == [f"sweep: {name}" for name in run.SWEEP_COMMANDS]
+    for name, row in zip(run.SWEEP_COMMANDS, rows, strict=True):
+        if name in get_commands():
+            assert row["status"] == "ok (one run)" and row["p50"] > 0
+        else:
+            assert row["status"] == "skipped: not built yet"
