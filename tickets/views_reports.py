@@ -18,6 +18,7 @@ from tickets import permissions, report_selectors, selectors, services
 from tickets.errors import TicketError
 from tickets.report_content import report_content, report_digest
 from tickets.report_forms import PartFormSet, RefuseForm, ReportForm, SignForm, VoidForm, part_lines
+from tickets.services.reports import REPORT_FIELDS
 from tickets.views import _apply_errors
 
 
@@ -97,7 +98,7 @@ def report_edit(request, pk, report_pk):
     ticket = report.ticket
     if request.method == "POST":
         return _save(request, ticket, report)
-    initial = {f: getattr(report, f) for f in ReportForm.base_fields if hasattr(report, f)}
+    initial = {f: getattr(report, f) for f in REPORT_FIELDS}
     for key in ("arrived_at", "departed_at"):
         initial[key] = timezone.localtime(initial[key])
     parts = PartFormSet(prefix="parts", initial=[
