@@ -10,6 +10,15 @@ from tickets.models import ReportCode, Status
 from tickets.tests.conftest import make_ticket
 
 
+def ensure_codes():
+    """The default code lists of migration 0004 (gone after a transactional test's flush)."""
+    import importlib
+
+    for kind, rows in importlib.import_module("tickets.migrations.0004_report_codes").CODES.items():
+        for order, (code, label) in enumerate(rows, start=1):
+            ReportCode.objects.get_or_create(kind=kind, code=code, defaults={"label": label, "sort_order": order})
+
+
 def codes():
     return {kind: ReportCode.objects.filter(kind=kind, active=True).order_by("sort_order").first()
             for kind in ("symptom", "cause", "action")}
