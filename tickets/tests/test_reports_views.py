@@ -255,3 +255,13 @@ def test_query_budget(client_for, users, submitted_report, django_assert_max_num
         assert client.get(url("report_print", submitted_report)).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(submitted_report.ticket.get_absolute_url()).status_code == 200
+
+
+def test_equipment_history_shows_the_reports(client_for, users, submitted_report, django_assert_max_num_queries):
+    equipment = submitted_report.ticket.equipment
+    client = client_for(users["engineer"])
+    with django_assert_max_num_queries(20):
+        body = client.get(reverse("facilities:equipment_detail", args=[equipment.pk])).content.decode()
+    line = body.split('class="d-block small text-body-secondary report-line">', 1)[1].split("</span>")[0]
+    assert "Visit 1" in line and submitted_report.symptom.label in line and submitted_report.action.label in line
+    assert "75 min" in line
