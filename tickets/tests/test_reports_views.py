@@ -265,3 +265,27 @@ def test_equipment_history_shows_the_reports(client_for, users, submitted_report
     line = body.split('class="d-block small text-body-secondary report-line">', 1)[1].split("</span>")[0]
     assert "Visit 1" in line and submitted_report.symptom.label in line and submitted_report.action.label in line
     assert "75 min" in line
+
+
+def test_dashboard_asks_the_customer_to_sign_and_the_admin_to_close(client_for, users, password, submitted_report):
+    title = submitted_report.ticket.title
+    customer_home = client_for(users["customer"]).get(reverse("dashboard")).content.decode()
+    assert "Service reports to sign" in customer_home and title in customer_home
+    assert "Signed off, ready to close" not in client_for(users["admin"]).get(reverse("dashboard")).content.decode()
+    client_for(users["customer"]).post(url("report_sign", submitted_report), {
+        "signer_name": "Cara", "agree": "on", "password": password})
+    assert "Service reports to sign" not in client_for(users["customer"]).get(reverse("dashboard")).content.decode()
+    admin_home = client_for(users["admin"]).get(reverse("dashboard")).content.decode()
+    assert "Signed off, ready to close" in admin_home and title in admin_home
+
+
+def test_lockout_after_too_many_wrong_signing_passwords(client_for, users, password, settings, submitted_report):
+    customer = client_for(users["customer"])
+    data = {"signer_name": "Cara", "agree": "on", "password": "wrong-wrong"}
+    statuses = [customer.post(url("report_sign", submitted_report), data).status_code
+                for _ in range(settings.AXES_FAILURE_LIMIT)]
+    assert statuses[0] == 403 and statuses[-1] == 429  # the login throttle's lock-out page
+    # Even the right password is refused now; nothing signed.
+    response = customer.post(url("report_sign", submitted_report), {**data, "password": password})
+    assert response.status_code == 429
+    assert not ReportSignOff.objects.exists()
