@@ -142,6 +142,8 @@ def equipment_tickets(equipment) -> tuple[list, QuerySet]:
     history = (
         equipment.tickets.filter(deleted_at__isnull=True)
         .select_related("assignee", "requester")
+        # Service reports (reverse relation ``reports`` of the ticket): what was found and done per visit.
+        .prefetch_related("reports__symptom", "reports__cause", "reports__action")
         .order_by("-created_at", "-id")
     )
     open_tickets = list(history.filter(status__in=TICKET_OPEN_STATUSES))

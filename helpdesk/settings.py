@@ -329,3 +329,7 @@ NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx 
 # --- tickets ---
 # Days after a close during which the requester may reopen their ticket (admins always may).
 FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
+# --- reports ---
+# Close the ticket automatically when the requester signs the service report (otherwise an admin
+# closes, i.e. "processes", it after the sign-off).
+FIXDESK_CLOSE_ON_SIGNOFF = env.bool("FIXDESK_CLOSE_ON_SIGNOFF", default=False)

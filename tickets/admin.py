@@ -194,7 +194,7 @@ class MacroAdminForm(forms.ModelForm):
 
         self.fields["action"] = forms.ChoiceField(
             label=_("workflow action"), required=False,
-            choices=[("", "-")] + [(a, t.label) for a, t in TRANSITIONS.items()],
+            choices=[("", "-")] + [(a, t.label) for a, t in TRANSITIONS.items() if not t.service_only],
         )
         self.fields["body"].help_text = _("Placeholders: %(names)s") % {
             "names": ", ".join(f"{{{p}}}" for p in services.PLACEHOLDERS)}
@@ -207,3 +207,72 @@ class MacroAdmin(admin.ModelAdmin):
     list_filter = ("active", "action")
     search_fields = ("name", "body")
     raw_id_fields = ("owner", "assign_to")
+
+
+# Service reports ---------------------------------------------------------------------------
+from tickets.report_models import ReportCode, ReportPart, ReportPhoto, ReportSignOff, ServiceReport  # noqa: E402
+
+
+@admin.register(ReportCode)
+class ReportCodeAdmin(admin.ModelAdmin):
+    """The symptom, cause and action lists. Codes in use cannot be deleted: make them inactive."""
+
+    list_display = ("code", "label", "kind", "active", "sort_order")
+    list_filter = ("kind", "active")
+    list_editable = ("active", "sort_order")
+    search_fields = ("code", "label")
+    ordering = ("kind", "sort_order", "label")
+
+
+class ReportPartInline(admin.TabularInline):
+    model = ReportPart
+    extra = 0
+    fields = ("part_number", "description", "quantity")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportPhotoInline(admin.TabularInline):
+    model = ReportPhoto
+    extra = 0
+    fields = ("original_name", "content_type", "width", "height", "size", "sha256", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportSignOffInline(admin.TabularInline):
+    model = ReportSignOff
+    extra = 0
+    fields = ("created_at", "outcome", "signer", "signer_name", "reason", "ip_address", "user_agent",
+              "content_digest", "voided_at", "voided_by", "void_reason")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceReport)
+class ServiceReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are written, signed and voided through the services (pages)."""
+
+    list_display = ("__str__", "status", "author", "arrived_at", "labour_minutes", "symptom", "cause", "action")
+    list_filter = ("status", "symptom", "cause", "action")
+    search_fields = ("ticket__title", "symptom_text", "cause_text", "action_text")
+    raw_id_fields = ("ticket", "author")
+    inlines = [ReportPartInline, ReportPhotoInline, ReportSignOffInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

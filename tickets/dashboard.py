@@ -42,3 +42,25 @@ def panels(request) -> list[dict]:
                     "more": reverse("tickets:list") + "?status=open", "empty": _("You have no open tickets."),
                     "create": reverse("tickets:create")})
     return out
+
+
+# Service reports: the customer's reports to sign; the admin's signed jobs to close. Shown when not empty.
+_ticket_panels = panels
+
+
+def panels(request) -> list[dict]:  # noqa: F811 - the ticket panels, then the report ones
+    out = _ticket_panels(request)
+    user = request.user
+    visible = selectors.tickets_visible_to(user).filter(status=Status.RESOLVED)
+    if user.role == "customer":
+        to_sign = _rows(visible.filter(requester=user, reports__status="submitted",
+                                       reports__follow_up_needed=False).distinct().order_by("resolved_at"))
+        if to_sign:
+            out.insert(0, {"template": PANEL, "title": _("Service reports to sign"), "tickets": to_sign,
+                           "more": reverse("tickets:list") + "?status=resolved", "empty": ""})
+    if user.role == "admin":
+        signed = _rows(visible.filter(reports__status="signed").distinct().order_by("resolved_at"))
+        if signed:
+            out.append({"template": PANEL, "title": _("Signed off, ready to close"), "tickets": signed,
+                        "more": reverse("tickets:queue") + "?status=resolved", "empty": ""})
+    return out

@@ -117,3 +117,13 @@ def seed(stdout) -> None:
         "body": "Hello {requester_first_name}, the part for {ticket_reference} is on order; we will be back "
                 "as soon as it arrives."})
     stdout.write(f"  tickets: {created} demo tickets created, {Ticket.objects.count()} in total")
+
+
+_seed_tickets = seed
+
+
+def seed(stdout) -> None:  # noqa: F811 - tickets first, then the service reports built on them
+    _seed_tickets(stdout)
+    from tickets.report_demo import seed as seed_reports
+
+    seed_reports(stdout)

@@ -240,5 +240,6 @@ class MacroForm(forms.Form):
         super().__init__(*args, **kwargs)
         from tickets.workflow import TRANSITIONS
 
-        self.fields["action"].choices = [("", "-")] + [(a, t.label) for a, t in TRANSITIONS.items()]
+        self.fields["action"].choices = [("", "-")] + [
+            (a, t.label) for a, t in TRANSITIONS.items() if not t.service_only]
         self.fields["assign_to"].queryset = _staff_queryset()

@@ -229,3 +229,16 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Service reports and sign-off live in their own module (kept apart to keep this one small).
+from tickets.report_models import (  # noqa: E402,F401
+    CodeKind,
+    ReportCode,
+    ReportPart,
+    ReportPhoto,
+    ReportSignOff,
+    ReportStatus,
+    ServiceReport,
+    SignOffOutcome,
+)

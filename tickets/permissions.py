@@ -82,3 +82,54 @@ def can_manage_macro(user, macro) -> bool:
 
 def can_be_assigned(user) -> bool:
     return _active(user) and user.role in (Role.ENGINEER, Role.TECHNICIAN)
+
+
+# Service reports ---------------------------------------------------------------------------
+
+REPORT_WORK_STATUSES = (Status.IN_PROGRESS, Status.ON_HOLD)
+
+
+def can_write_report(user, ticket) -> bool:
+    """The assignee writes visit reports while the job is in progress or on hold."""
+    return (can_view(user, ticket) and ticket.assignee_id == user.pk
+            and ticket.status in REPORT_WORK_STATUSES)
+
+
+def can_edit_report(user, report) -> bool:
+    """Its author, while it is a draft (or was refused) and is the job's latest visit."""
+    ticket = report.ticket
+    latest = report.ticket.reports.order_by("-visit").values_list("pk", flat=True).first()
+    return (can_write_report(user, ticket) and report.author_id == user.pk and report.is_editable
+            and latest == report.pk)
+
+
+def can_view_report(user, report) -> bool:
+    """Staff who see the ticket, the requester, the assignee and the author; drafts only for staff."""
+    ticket = report.ticket
+    if not can_view(user, ticket):
+        return False
+    if user.role in (Role.ADMIN, Role.ENGINEER) or user.pk in (ticket.assignee_id, report.author_id):
+        return True
+    return ticket.requester_id == user.pk and report.is_submitted
+
+
+def can_download_report(user, report) -> bool:
+    """The printable page and the PDF: requester, assignee (or author) and admins; nobody else."""
+    if not can_view(user, report.ticket) or not report.is_submitted:
+        return False
+    ticket = report.ticket
+    return user.role == Role.ADMIN or user.pk in (ticket.requester_id, ticket.assignee_id, report.author_id)
+
+
+def can_sign_report(user, report) -> bool:
+    """The requester answers the final report of a resolved job (sign or refuse)."""
+    ticket = report.ticket
+    return (_active(user) and ticket.deleted_at is None and ticket.requester_id == user.pk
+            and report.status == "submitted" and not report.follow_up_needed
+            and ticket.status == Status.RESOLVED)
+
+
+def can_void_signoff(user, report) -> bool:
+    """Admins void a signature (with a reason); the report then waits for a new sign-off."""
+    return (_active(user) and user.role == Role.ADMIN and report.status == "signed"
+            and report.ticket.deleted_at is None)

@@ -50,4 +50,15 @@ def event_summary(event) -> str:
         return _("%(who)s restored the ticket") % {"who": who}
     if action == "escalate":
         return _("Escalated to level %(level)s") % {"level": (event.changes or {}).get("level", "?")}
+    if action in REPORT_EVENTS:
+        return REPORT_EVENTS[action] % {"who": who, "visit": (event.changes or {}).get("visit", "?")}
     return f"{who}: {action}"
+
+
+# Events written by the service report services (tickets/services/reports.py).
+REPORT_EVENTS = {
+    "report_draft": gettext_lazy("%(who)s started the service report of visit %(visit)s"),
+    "report_submitted": gettext_lazy("%(who)s submitted the service report of visit %(visit)s (follow-up needed)"),
+    "report_signed": gettext_lazy("%(who)s signed the service report of visit %(visit)s"),
+    "report_voided": gettext_lazy("%(who)s voided the signature of the service report of visit %(visit)s"),
+}

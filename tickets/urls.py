@@ -23,3 +23,22 @@ urlpatterns = [
     path("macros/<int:pk>/", macro_views.macro_edit, name="macro_edit"),
     path("macros/<int:pk>/delete/", macro_views.macro_delete, name="macro_delete"),
 ]
+
+# Service reports and sign-off.
+from tickets import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/reports/new/", views_reports.report_create, name="report_create"),
+    path("<int:pk>/reports/<int:report_pk>/", views_reports.report_detail, name="report_detail"),
+    path("<int:pk>/reports/<int:report_pk>/edit/", views_reports.report_edit, name="report_edit"),
+    path("<int:pk>/reports/<int:report_pk>/submit/", views_reports.report_submit, name="report_submit"),
+    path("<int:pk>/reports/<int:report_pk>/sign/", views_reports.report_sign, name="report_sign"),
+    path("<int:pk>/reports/<int:report_pk>/refuse/", views_reports.report_refuse, name="report_refuse"),
+    path("<int:pk>/reports/<int:report_pk>/void/", views_reports.report_void, name="report_void"),
+    path("<int:pk>/reports/<int:report_pk>/print/", views_reports.report_print, name="report_print"),
+    path("<int:pk>/reports/<int:report_pk>/pdf/", views_reports.report_pdf, name="report_pdf"),
+    path("<int:pk>/reports/<int:report_pk>/photos/<int:photo_pk>/", views_reports.report_photo,
+         name="report_photo"),
+    path("<int:pk>/reports/<int:report_pk>/photos/<int:photo_pk>/thumb/", views_reports.report_photo,
+         {"kind": "thumb"}, name="report_photo_thumb"),
+]

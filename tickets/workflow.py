@@ -39,6 +39,8 @@ class Transition:
     needs_assignee: bool = False
     button: str = "outline-primary"
     confirm: str = ""
+    # Done only through another service (the service report's sign-off), never from the action buttons.
+    service_only: bool = False
 
 
 ADMIN, REQUESTER, ASSIGNEE, ENGINEER, REQUESTER_IN_WINDOW = (
@@ -78,10 +80,19 @@ TRANSITIONS: dict[str, Transition] = {
                    confirm=_("Close this ticket as solved?")),
         Transition("reopen", _("Reopen"), (Status.CLOSED, Status.REJECTED), None, (ADMIN, REQUESTER_IN_WINDOW),
                    comment_required=True, comment_label=_("Why reopen it?"), button="outline-warning"),
+        # Service reports (tickets/services/reports.py): the requester refuses the report, which sends
+        # the job back to work; an admin voiding the signature of a closed job reopens it for sign-off.
+        Transition("refuse_report", _("Refuse the service report"), (Status.RESOLVED,), Status.IN_PROGRESS,
+                   (REQUESTER,), comment_required=True, comment_label=_("Why is the work not accepted?"),
+                   service_only=True),
+        Transition("void_signoff", _("Void the sign-off"), (Status.CLOSED,), Status.RESOLVED, (ADMIN,),
+                   comment_required=True, comment_label=_("Why is the signature voided?"), service_only=True),
     ]
 }
 
-ACTIONS = tuple(TRANSITIONS)
+# The public action names (buttons, API, macros, the signal contract); service-only ones are apart.
+ACTIONS = tuple(a for a, t in TRANSITIONS.items() if not t.service_only)
+SERVICE_ONLY_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.service_only)
 
 
 def _party_matches(party: str, ticket, user) -> bool:
@@ -124,8 +135,8 @@ def is_allowed(ticket, user, action: str) -> bool:
 
 
 def available_actions(ticket, user) -> list[Transition]:
-    """The transitions ``user`` may perform on ``ticket`` now, in table order."""
-    return [t for t in TRANSITIONS.values() if refusal(ticket, user, t.action) is None]
+    """The transitions ``user`` may perform on ``ticket`` now, in table order (buttons: no service-only ones)."""
+    return [t for t in TRANSITIONS.values() if not t.service_only and refusal(ticket, user, t.action) is None]
 
 
 def target_for(ticket, action: str) -> str:

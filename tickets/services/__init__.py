@@ -24,3 +24,22 @@ __all__ = [
     "macro_render", "macro_update", "photo_add", "photo_validate", "ticket_create", "ticket_delete", "ticket_restore",
     "ticket_transition", "ticket_update", "tickets_bulk_transition",
 ]
+
+# Service reports and sign-off.
+from tickets.services.reports import (  # noqa: E402
+    MAX_REPORT_PHOTOS,
+    WrongPassword,
+    report_create,
+    report_photo_validate,
+    report_refuse,
+    report_sign_off,
+    report_submit,
+    report_update,
+    report_void,
+    travel_prefill,
+)
+
+__all__ += [
+    "MAX_REPORT_PHOTOS", "WrongPassword", "report_create", "report_photo_validate", "report_refuse",
+    "report_sign_off", "report_submit", "report_update", "report_void", "travel_prefill",
+]

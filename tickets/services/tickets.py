@@ -136,8 +136,11 @@ def ticket_update(*, actor, ticket: Ticket, version: int | None, **fields) -> Ti
 
 @transaction.atomic
 def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", version: int | None = None,
-                      assignee=None, vehicle=None) -> Ticket:
-    """The only code that changes a status: lock, check the workflow and version, change, audit, signal."""
+                      assignee=None, vehicle=None, via_service: bool = False) -> Ticket:
+    """The only code that changes a status: lock, check the workflow and version, change, audit, signal.
+
+    ``via_service``: set by the service that owns a ``service_only`` transition (service reports).
+    """
     locked = lock(ticket)
     if locked.deleted_at is not None or not permissions.can_view(actor, locked):
         raise ActionNotAllowed(_("This ticket is not available."))
@@ -146,6 +149,8 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
     if reason:
         raise ActionNotAllowed(reason)
     transition = workflow.TRANSITIONS[action]
+    if transition.service_only and not via_service:
+        raise ActionNotAllowed(_("“%(label)s” is done from the service report.") % {"label": transition.label})
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise ValidationError({"comment": str(transition.comment_label) or _("A comment is required.")})
@@ -169,6 +174,10 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
     if action == "reopen":
         locked.closed_at = None
         locked.resolved_at = None
+    if action == "refuse_report":
+        locked.resolved_at = None
+    if action == "void_signoff":
+        locked.closed_at = None
     if comment:
         changes["comment"] = comment
 
