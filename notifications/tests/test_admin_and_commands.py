@@ -55,7 +55,7 @@ def test_setup_schedules_is_idempotent(db):
     call_command("setup_schedules", stdout=out)
     call_command("setup_schedules", stdout=out)
     assert "unchanged" in out.getvalue()
-    schedule = Schedule.objects.get()
+    schedule = Schedule.objects.get(name=SCHEDULES[0]["name"])
     assert schedule.func == SCHEDULES[0]["func"] and schedule.repeats == -1
     assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 1
 
