@@ -218,3 +218,39 @@ def sla_filter(qs: QuerySet, kind: str, now: datetime) -> QuerySet:
     if kind == "due_soon":
         return qs.filter(_late_by(now + due_soon_window())).exclude(_late_by(now))
     return qs
+
+
+# After a policy or calendar change ---------------------------------------------------------
+
+def sla_recompute_open(*, actor, now: datetime, priority: str | None = None,
+                       progress=None) -> int:
+    """Re-match the policy and recompute the deadlines of every open ticket (of ``priority``); returns how many changed.
+
+    Each ticket is locked and saved in its own short transaction, so the pages and the sweep
+    keep working while a large backlog is recomputed. Admin only.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from tickets.models import OPEN_STATUSES
+    from tickets.services.common import lock
+
+    if not (actor.is_active and actor.role == "admin"):
+        raise PermissionDenied(_("Only admins manage SLA policies."))
+    fields = ("sla_policy_id", "response_due_at", "resolution_due_at", "escalate_at")
+    qs = Ticket.objects.filter(status__in=OPEN_STATUSES, deleted_at__isnull=True)
+    if priority:
+        qs = qs.filter(priority=priority)
+    pks = list(qs.order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for n, pk in enumerate(pks, 1):
+        with transaction.atomic():
+            ticket = lock(pk)
+            before = [getattr(ticket, f) for f in fields]
+            sla_refresh(ticket=ticket, now=now)
+            if [getattr(ticket, f) for f in fields] != before:
+                ticket.save(update_fields=["sla_policy", "response_due_at", "resolution_due_at", "escalate_at"])
+                changed += 1
+        if progress:
+            progress(n, len(pks))
+    return changed
