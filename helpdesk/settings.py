@@ -328,3 +328,13 @@ NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx 
 # --- tickets ---
 # Days after a close during which the requester may reopen their ticket (admins always may).
 FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
+# --- sla ---
+# Lists' "due within N hours" filter and the amber badge; escalation level 2 for tickets without
+# a policy (unusual delays) this long after level 1; unusual delay = longer in a status than the
+# FIXDESK_DELAY_PERCENTILE of the same category's stays over the last FIXDESK_DELAY_HISTORY_DAYS,
+# once there are at least FIXDESK_DELAY_MIN_SAMPLES of them.
+FIXDESK_SLA_DUE_SOON_HOURS = env.float("FIXDESK_SLA_DUE_SOON_HOURS", default=4)
+FIXDESK_ESCALATION_LEVEL2_MINUTES = env.int("FIXDESK_ESCALATION_LEVEL2_MINUTES", default=240)
+FIXDESK_DELAY_PERCENTILE = env.int("FIXDESK_DELAY_PERCENTILE", default=90)
+FIXDESK_DELAY_MIN_SAMPLES = env.int("FIXDESK_DELAY_MIN_SAMPLES", default=20)
+FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)
