@@ -333,3 +333,13 @@ FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
 # Close the ticket automatically when the requester signs the service report (otherwise an admin
 # closes, i.e. "processes", it after the sign-off).
 FIXDESK_CLOSE_ON_SIGNOFF = env.bool("FIXDESK_CLOSE_ON_SIGNOFF", default=False)
+# --- sla ---
+# Lists' "due within N hours" filter and the amber badge; escalation level 2 for tickets without
+# a policy (unusual delays) this long after level 1; unusual delay = longer in a status than the
+# FIXDESK_DELAY_PERCENTILE of the same category's stays over the last FIXDESK_DELAY_HISTORY_DAYS,
+# once there are at least FIXDESK_DELAY_MIN_SAMPLES of them.
+FIXDESK_SLA_DUE_SOON_HOURS = env.float("FIXDESK_SLA_DUE_SOON_HOURS", default=4)
+FIXDESK_ESCALATION_LEVEL2_MINUTES = env.int("FIXDESK_ESCALATION_LEVEL2_MINUTES", default=240)
+FIXDESK_DELAY_PERCENTILE = env.int("FIXDESK_DELAY_PERCENTILE", default=90)
+FIXDESK_DELAY_MIN_SAMPLES = env.int("FIXDESK_DELAY_MIN_SAMPLES", default=20)
+FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets import services
 from tickets.errors import TicketError
 from tickets.models import Category, Comment, Macro, Photo, Ticket, TicketEvent
+from tickets.sla_admin import SLA_READONLY
 
 
 class TicketActionForm(ActionForm):
@@ -94,7 +95,7 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ("requester", "assignee", "site")
     raw_id_fields = ("requester", "assignee", "equipment", "location")
     readonly_fields = ("status", "version", "created_at", "updated_at", "status_changed_at", "assigned_at",
-                       "resolved_at", "closed_at", "deleted_at", "deleted_by", "escalation_level")
+                       "resolved_at", "closed_at", "deleted_at", "deleted_by", "escalation_level", *SLA_READONLY)
     inlines = (PhotoInline, CommentInline, EventInline)
     action_form = TicketActionForm
     actions = ("approve", "assign", "close", "restore")

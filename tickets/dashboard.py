@@ -41,6 +41,9 @@ def panels(request) -> list[dict]:
                     "tickets": _rows(visible.filter(requester=user, status__in=OPEN_STATUSES)),
                     "more": reverse("tickets:list") + "?status=open", "empty": _("You have no open tickets."),
                     "create": reverse("tickets:create")})
+    from tickets import sla_dashboard
+
+    out.extend(sla_dashboard.panels(request))
     return out
 
 

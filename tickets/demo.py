@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 from accounts.demo import demo_user
 from accounts.models import Role
 from facilities.models import Equipment, Location, Site, Vehicle
-from tickets import services
+from tickets import services, sla_demo
 from tickets.models import Category, Macro, Priority, Ticket
 
 CATEGORIES = ["Repair", "Maintenance", "IT incident", "Request", "Cleaning", "Health and safety"]
@@ -83,6 +83,7 @@ def seed(stdout) -> None:
         stdout.write("  tickets: demo users missing (seed accounts first); skipped")
         return
     categories = {name: Category.objects.get_or_create(name=name)[0] for name in CATEGORIES}
+    sla_demo.seed_policies(stdout)
     sites = list(Site.objects.filter(active=True)[:3])
     van = Vehicle.objects.filter(active=True).first()
     created = 0
@@ -117,6 +118,7 @@ def seed(stdout) -> None:
         "body": "Hello {requester_first_name}, the part for {ticket_reference} is on order; we will be back "
                 "as soon as it arrives."})
     stdout.write(f"  tickets: {created} demo tickets created, {Ticket.objects.count()} in total")
+    sla_demo.seed_late_tickets(stdout)
 
 
 _seed_tickets = seed

@@ -180,6 +180,8 @@ class FilterForm(forms.Form):
                                 empty_label=_("Anyone"))
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
+        ("", _("Any")), ("breached", _("Breached")), ("due_soon", _("Due within 4 hours"))])
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     QUEUE_ONLY = ("category", "site", "assignee", "unassigned", "escalated")

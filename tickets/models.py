@@ -82,6 +82,17 @@ class Ticket(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # SLA clocks, kept by tickets/sla.py; the escalation sweep reads escalate_at through one index.
+    sla_policy = models.ForeignKey("tickets.SLAPolicy", verbose_name=_("SLA policy"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="tickets")
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA clock paused"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA time paused (working seconds)"), default=0)
+    escalate_at = models.DateTimeField(_("next escalation due"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("last escalated"), null=True, blank=True)
+    delay_flagged_at = models.DateTimeField(_("unusual delay flagged"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
@@ -104,6 +115,9 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["priority", "status"], name="ticket_priority_status_idx"),
+            models.Index(fields=["escalate_at"], name="ticket_escalate_at_idx",
+                         condition=models.Q(escalate_at__isnull=False)),
+            models.Index(fields=["status", "category", "status_changed_at"], name="ticket_status_since_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -242,3 +256,4 @@ from tickets.report_models import (  # noqa: E402,F401
     ServiceReport,
     SignOffOutcome,
 )
+from tickets.sla_models import Holiday, SLAPolicy, WorkingCalendar  # noqa: E402,F401 - SLA models

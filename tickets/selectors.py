@@ -73,6 +73,12 @@ def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: Quer
         qs = qs.filter(assignee__isnull=True)
     if filters.get("escalated"):
         qs = qs.filter(escalation_level__gt=0)
+    if filters.get("sla"):
+        from django.utils import timezone
+
+        from tickets.sla import sla_filter
+
+        qs = sla_filter(qs, filters["sla"], timezone.now())
     q = (filters.get("q") or "").strip()
     if q:
         match = Q(title__icontains=q) | Q(description__icontains=q)

@@ -55,7 +55,7 @@ def test_setup_schedules_is_idempotent(db):
     call_command("setup_schedules", stdout=out)
     call_command("setup_schedules", stdout=out)
     assert "unchanged" in out.getvalue()
-    assert Schedule.objects.count() == len(SCHEDULES) == 2
+    assert Schedule.objects.filter(name__in=[s["name"] for s in SCHEDULES]).count() == len(SCHEDULES) == 2
     sweep = Schedule.objects.get(func="notifications.tasks.sweep_deliveries")
     assert sweep.repeats == -1 and sweep.schedule_type == Schedule.MINUTES and sweep.minutes == 1
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets import permissions, signals, workflow
+from tickets import permissions, signals, sla, workflow
 from tickets.errors import ActionNotAllowed, StaleTicket
 from tickets.models import Priority, Status, Ticket
 from tickets.presentation import event_summary
@@ -17,6 +17,7 @@ EDITABLE_FIELDS = (
     "contact_phone",
 )
 MAX_COMMENT = 10_000
+SLA_FIELDS = ["sla_policy", "response_due_at", "resolution_due_at", "escalate_at"]
 
 
 def _check_place(site, location, equipment):
@@ -86,6 +87,8 @@ def ticket_create(*, actor, title: str, description: str, category=None, priorit
         contact_phone=contact_phone or requester.phone or "", site=site, location=location, equipment=equipment,
         affected_item=(affected_item or "").strip(), status=Status.NEW, status_changed_at=now(),
     )
+    sla.sla_refresh(ticket=ticket, now=ticket.created_at)
+    ticket.save(update_fields=SLA_FIELDS)
     event = record_event(ticket=ticket, actor=actor, action="create", to_status=Status.NEW,
                          changes={"title": ["", title]})
     for upload in photos:
@@ -127,6 +130,8 @@ def ticket_update(*, actor, ticket: Ticket, version: int | None, **fields) -> Ti
             setattr(locked, key, new)
     if not changes:
         return locked
+    if {"priority", "category", "site"} & set(changes):
+        sla.sla_refresh(ticket=locked, now=now())
     locked.version += 1
     locked.save()
     event = record_event(ticket=locked, actor=actor, action="update", changes=changes)
@@ -183,6 +188,7 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
 
     locked.status = to_status
     locked.status_changed_at = stamp
+    sla.sla_on_transition(ticket=locked, action=action, from_status=from_status, to_status=to_status, now=stamp)
     locked.version += 1
     locked.save()
     event = record_event(ticket=locked, actor=actor, action=action, from_status=from_status,

@@ -1,0 +1,107 @@
+"""The admin dashboard's SLA panels and the Django admin for policies, per role."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tickets.models import SLAPolicy, Status, Ticket
+from tickets.sla_dashboard import period_report
+from tickets.tests.sla_helpers import H, make_calendar, make_policy, sla_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(users):
+    """The admin role's group carries the Django-admin permissions (as on a migrated database)."""
+    from accounts.roles import role_groups_ensure, user_groups_sync
+
+    role_groups_ensure()
+    for user in users.values():
+        user_groups_sync(user)
+
+
+@pytest.fixture
+def board(users):
+    """A late new ticket, one at risk, one escalated, and resolutions in the last 30 days."""
+    make_policy(response=60, resolution=8 * 60)
+    now = timezone.now()
+    customer, tech = users["customer"], users["technician"]
+    late = sla_ticket(requester=customer, created=now - 3 * H, title="Late radiator")
+    risky = sla_ticket(requester=customer, created=now - 6 * H, title="Risky boiler", status=Status.IN_PROGRESS,
+                       assignee=tech)
+    Ticket.objects.filter(pk=risky.pk).update(escalation_level=1, escalated_at=now)
+    for n, hours in enumerate([2, 5, 12]):  # two within 8h, one late
+        done = sla_ticket(requester=customer, created=now - timedelta(days=n + 1), title=f"Done {n}",
+                          status=Status.RESOLVED, assignee=tech)
+        Ticket.objects.filter(pk=done.pk).update(resolved_at=done.created_at + hours * H)
+    return {"late": late, "risky": risky, "now": now}
+
+
+def test_period_report_medians_and_compliance(board):
+    report = period_report(Ticket.objects.all(), board["now"])
+    assert report["resolution"] == {"n": 3, "median": "5h 00m", "p90": "12h 00m"}
+    assert report["resolution_compliance"] == 67 and report["resolution_sla_n"] == 3
+    assert sum(bar["total"] for bar in report["bars"]) == 3 and len(report["bars"]) == 30
+
+
+@pytest.mark.parametrize("role, sees", [("admin", True), ("engineer", False), ("technician", False),
+                                        ("customer", False)])
+def test_dashboard_panels_by_role(client_for, users, board, role, sees, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        response = client_for(users[role]).get(reverse("dashboard"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert ('id="sla-dashboard"' in page) is sees
+    if sees:
+        breached = page.split('id="sla-breached"')[1].split("</section>")[0]
+        at_risk = page.split('id="sla-at-risk"')[1].split("</section>")[0]
+        escalated = page.split('id="sla-escalated"')[1].split("</section>")[0]
+        assert "Late radiator" in breached and "Risky boiler" not in breached
+        assert "Risky boiler" in at_risk and "Risky boiler" in escalated
+        assert "<svg" in page and "67%" in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("role, status", [("admin", 200), ("engineer", 302), ("technician", 302),
+                                          ("customer", 302)])
+def test_policy_admin_per_role(client_for, users, role, status):
+    make_policy()
+    response = client_for(users[role]).get(reverse("admin:tickets_slapolicy_changelist"))
+    assert response.status_code == status
+
+
+def test_admin_creates_a_policy_with_a_calendar_and_recomputes_open_tickets(client_for, users):
+    calendar = make_calendar()
+    ticket = sla_ticket(requester=users["customer"], created=timezone.now() - H)
+    assert ticket.response_due_at is None
+    client = client_for(users["admin"])
+    response = client.post(reverse("admin:tickets_slapolicy_add"), {
+        "name": "Normal, office hours", "active": "on", "priority": "normal", "category": "", "site": "",
+        "response_minutes": "120", "resolution_minutes": "960", "calendar": str(calendar.pk),
+        "level2_after_minutes": "240",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy = SLAPolicy.objects.get()
+    response = client.post(reverse("admin:tickets_slapolicy_changelist"), {
+        "action": "recompute_open_tickets", "_selected_action": [policy.pk]})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.sla_policy == policy and ticket.response_due_at is not None
+
+
+def test_admin_refuses_a_bad_policy_and_keeps_the_input(client_for, users):
+    response = client_for(users["admin"]).post(reverse("admin:tickets_slapolicy_add"), {
+        "name": "Backwards", "active": "on", "priority": "high", "response_minutes": "600",
+        "resolution_minutes": "60", "level2_after_minutes": "240",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200 and "Resolution cannot be due before the response" in page
+    assert 'value="Backwards"' in page and not SLAPolicy.objects.exists()
+
+
+def test_ticket_admin_shows_sla_fields_read_only(client_for, users, board):
+    page = client_for(users["admin"]).get(reverse("admin:tickets_ticket_change", args=[board["late"].pk]))
+    assert page.status_code == 200
+    assert 'name="response_due_at"' not in page.content.decode()
