@@ -328,3 +328,9 @@ NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx 
 # --- tickets ---
 # Days after a close during which the requester may reopen their ticket (admins always may).
 FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
+# --- knowledge ---
+# Article search: "auto" (PostgreSQL full-text with a GIN index, SQLite FTS5 when compiled in,
+# else word matching) or "basic" (word matching everywhere).
+KNOWLEDGE_SEARCH_BACKEND = env.str("KNOWLEDGE_SEARCH_BACKEND", default="auto")
+if KNOWLEDGE_SEARCH_BACKEND not in ("auto", "basic"):
+    raise ImproperlyConfigured('KNOWLEDGE_SEARCH_BACKEND must be "auto" or "basic".')
