@@ -150,7 +150,8 @@ def test_ticket_form_carries_the_suggestion_hook(client_for, users):
 def test_suggestions_while_typing(client_for, users, kb, plant):
     old = make_ticket(requester=users["customer"], status=Status.CLOSED, equipment=plant["ac1"],
                       title="Water dripping from the AC")
-    others = make_ticket(requester=users["admin"], status=Status.CLOSED, equipment=plant["ac2"], title="Water dripping at reception")
+    others = make_ticket(requester=users["admin"], status=Status.CLOSED, equipment=plant["ac2"],
+                         title="Water dripping at reception")
     c = client_for(users["customer"])
     html = c.get(reverse("knowledge:suggest"), {"title": "water dripping", "description": "",
                                                 "equipment": plant["ac1"].pk}).content.decode()
