@@ -63,3 +63,13 @@ def make_failure(*, requester, equipment, at, status=Status.CLOSED, started=None
 @pytest.fixture
 def failure_factory(db):
     return make_failure
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Reliability figures are cached (per filter, versioned): no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
