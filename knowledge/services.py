@@ -199,3 +199,30 @@ def article_create_from_ticket(*, actor, ticket, **fields) -> Article:
     reports = reports_for_ticket(ticket)
     fields.setdefault("source_report_id", reports[-1].pk if reports else None)
     return article_create(actor=actor, source_ticket=ticket, **fields)
+
+
+def articles_rerender(*, batch_size: int = 500, dry_run: bool = False, progress=None) -> int:
+    """Render every article's Markdown again with today's sanitiser rules (after an upgrade or a
+    change of the allow-list); returns how many changed. ``progress(done, total)`` is called per batch."""
+    total = Article.objects.count()
+    done = changed = 0
+    last_pk = 0
+    while True:
+        batch = list(Article.objects.filter(pk__gt=last_pk).order_by("pk").only("pk", "body", "body_html")[:batch_size])
+        if not batch:
+            break
+        stale = []
+        for article in batch:
+            html = render_markdown(article.body)
+            if html != article.body_html:
+                article.body_html = html
+                stale.append(article)
+        if stale and not dry_run:
+            with transaction.atomic():
+                Article.objects.bulk_update(stale, ["body_html"])
+        changed += len(stale)
+        done += len(batch)
+        last_pk = batch[-1].pk
+        if progress:
+            progress(done, total)
+    return changed
