@@ -4,13 +4,14 @@ Definitions (also in docs/knowledge.md):
 
 - A *failure* is a ticket on a piece of equipment that was not rejected, cancelled or deleted.
   Its failure time is when it was reported (``Ticket.created_at``).
-- *Interventions*: handed-in service reports (visits) on those failures when reports exist;
-  without reports, failures that were assigned to someone.
+- *Interventions*: the handed-in service reports (visits) of a failure; a failure without any
+  report counts one intervention if it was assigned to someone.
 - *MTBF* (mean time between failures): for each piece of equipment, the gaps between its
   consecutive failures in the period; the group's MTBF is the sum of all its gaps divided by
   their number (pooled). Needs two failures on one piece of equipment; otherwise "—".
-- *MTTR* (mean time to repair): per repaired failure, the time on site summed over its reports
-  (departed − arrived); without reports, from the first ``start`` of the work to ``resolved_at``.
+- *MTTR* (mean time to repair): per repaired failure, the time on site summed over its handed-in
+  reports (departed − arrived); for a failure without reports, from the first ``start`` of the
+  work to ``resolved_at``.
   The mean over the failures that have one.
 - *Repeat failures*: failures coming 30 days or less after the previous failure of the same
   equipment.
@@ -103,12 +104,9 @@ def collect_failures(**filters) -> list[Failure]:
         "equipment__model__name", "equipment__model__manufacturer_id", "equipment__model__manufacturer__name",
         "equipment__site_id", "equipment__site__name", "equipment__asset_tag", "equipment__warranty_end",
     ).order_by("created_at", "pk")
-    with_reports = reports_enabled()
-    facts = report_facts(qs.values("pk")) if with_reports else {}
-    starts = {}
-    if not with_reports:
-        starts = dict(TicketEvent.objects.filter(ticket__in=qs.values("pk"), action="start")
-                      .values("ticket_id").annotate(first=Min("created_at")).values_list("ticket_id", "first"))
+    facts = report_facts(qs.values("pk")) if reports_enabled() else {}
+    starts = dict(TicketEvent.objects.filter(ticket__in=qs.values("pk"), action="start")
+                  .values("ticket_id").annotate(first=Min("created_at")).values_list("ticket_id", "first"))
     out = []
     for r in rows.iterator(chunk_size=2000):
         f = Failure(
@@ -120,13 +118,14 @@ def collect_failures(**filters) -> list[Failure]:
             site_id=r["equipment__site_id"], site_name=r["equipment__site__name"] or "",
             equipment_name=r["equipment__asset_tag"], warranty_end=r["equipment__warranty_end"],
         )
-        if with_reports:
-            fact = facts.get(f.ticket_id)
-            if fact:
-                f.interventions = fact["visits"]
-                f.repair_seconds = fact["repair_seconds"] if fact["visits"] else None
-                f.codes = fact["codes"]
+        fact = facts.get(f.ticket_id)
+        if fact and fact["visits"]:
+            # Service reports are the source when the failure has any.
+            f.interventions = fact["visits"]
+            f.repair_seconds = fact["repair_seconds"]
+            f.codes = fact["codes"]
         else:
+            # Failures without a report (older tickets, or no reports in this installation).
             f.interventions = 1 if r["assigned_at"] else 0
             started = starts.get(f.ticket_id)
             if started and r["resolved_at"] and r["resolved_at"] >= started:
