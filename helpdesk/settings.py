@@ -343,3 +343,9 @@ FIXDESK_ESCALATION_LEVEL2_MINUTES = env.int("FIXDESK_ESCALATION_LEVEL2_MINUTES",
 FIXDESK_DELAY_PERCENTILE = env.int("FIXDESK_DELAY_PERCENTILE", default=90)
 FIXDESK_DELAY_MIN_SAMPLES = env.int("FIXDESK_DELAY_MIN_SAMPLES", default=20)
 FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)
+# --- knowledge ---
+# Article search: "auto" (PostgreSQL full-text with a GIN index, SQLite FTS5 when compiled in,
+# else word matching) or "basic" (word matching everywhere).
+KNOWLEDGE_SEARCH_BACKEND = env.str("KNOWLEDGE_SEARCH_BACKEND", default="auto")
+if KNOWLEDGE_SEARCH_BACKEND not in ("auto", "basic"):
+    raise ImproperlyConfigured('KNOWLEDGE_SEARCH_BACKEND must be "auto" or "basic".')

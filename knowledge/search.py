@@ -1,0 +1,211 @@
+"""Ranked full-text search over articles, one contract on every database.
+
+``search_articles(qs, text, match_all=True)`` filters ``qs`` to the articles matching ``text`` and
+returns it annotated with ``rank`` (higher is better; a title hit outweighs a body hit), ordered
+by rank then newest first. Backends:
+
+- ``postgres``: ``to_tsvector`` of title (weight A) and body (weight B), served by the GIN
+  expression index ``knowledge_article_search_gin``; ``ts_rank`` orders.
+- ``fts5``: SQLite's FTS5 table ``knowledge_article_fts`` (external content, kept in sync by
+  triggers, Porter stemming); ``bm25`` with the title weighted 10 to the body's 1 orders.
+- ``basic``: ``icontains`` per word, ranked 10 per title hit and 1 per body hit, for SQLite
+  builds without FTS5 (or ``KNOWLEDGE_SEARCH_BACKEND = "basic"``).
+
+Only words (``\\w+``) of what users type reach a query, so no search syntax can be injected.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+TABLE = "knowledge_article"
+FTS_TABLE = "knowledge_article_fts"
+GIN_INDEX = "knowledge_article_search_gin"
+MAX_TERMS = 12
+MAX_TERM_LENGTH = 40
+TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+PG_VECTOR = (
+    "(setweight(to_tsvector('english'::regconfig, coalesce({t}.title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}.body, '')), 'B'))"
+)
+
+# Words too common to tell articles apart (PostgreSQL's english config drops them itself; the
+# SQLite backends would otherwise let "the" or "my" match every article).
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her
+here hers him his how i if in into is it its just me more most my no nor not now of off on once only or
+other our ours out over own same she should so some such than that the their them then there these they
+this those through to too under until up very was we were what when where which while who whom why will
+with would you your yours
+""".split())
+
+_fts_ready: dict[str, bool] = {}
+
+
+def terms(text: str) -> list[str]:
+    """The words of ``text`` worth searching (lower case, no stop words unless only those were
+    typed, at most MAX_TERMS, each at most MAX_TERM_LENGTH)."""
+    words = [w.lower()[:MAX_TERM_LENGTH] for w in TOKEN_RE.findall(text or "")]
+    # The last word is kept even if common: it may be the start of a longer one being typed.
+    meaningful = [w for i, w in enumerate(words) if w not in STOP_WORDS or i == len(words) - 1]
+    if len(meaningful) > 1 and meaningful[-1] in STOP_WORDS:
+        meaningful.pop()
+    words = meaningful or words
+    seen, out = set(), []
+    for w in words:
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out[:MAX_TERMS]
+
+
+def backend_name(conn=None) -> str:
+    conn = conn or connection
+    if getattr(settings, "KNOWLEDGE_SEARCH_BACKEND", "auto") == "basic":
+        return "basic"
+    if conn.vendor == "postgresql":
+        return "postgres"
+    if conn.vendor == "sqlite" and _has_fts(conn):
+        return "fts5"
+    return "basic"
+
+
+def _has_fts(conn) -> bool:
+    key = f"{conn.alias}:{conn.settings_dict.get('NAME')}"
+    if key not in _fts_ready:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+            _fts_ready[key] = cursor.fetchone() is not None
+    return _fts_ready[key]
+
+
+def search_articles(qs: QuerySet, text: str, *, match_all: bool = True) -> QuerySet:
+    """``qs`` narrowed to articles matching ``text``, annotated with ``rank``, best first.
+
+    ``match_all``: every word must match (search); otherwise any word may (suggestions).
+    The last word matches as a prefix, so results follow what is being typed.
+    """
+    words = terms(text)
+    if not words:
+        return qs.none()
+    name = backend_name()
+    if name == "postgres":
+        return _postgres(qs, words, match_all)
+    if name == "fts5":
+        return _fts5(qs, words, match_all)
+    return _basic(qs, words, match_all)
+
+
+def _postgres(qs, words, match_all):
+    joiner = " & " if match_all else " | "
+    query = joiner.join(words[:-1] + [words[-1] + ":*"])
+    vector = PG_VECTOR.format(t=connection.ops.quote_name(TABLE))
+    tsquery = "to_tsquery('english'::regconfig, %s)"
+    # Only constants are formatted into the SQL; what the user typed is a bound parameter.
+    return (qs.extra(where=[f"{vector} @@ {tsquery}"], params=[query])  # noqa: S610
+            .annotate(rank=RawSQL(f"ts_rank({vector}, {tsquery})", [query]))  # noqa: S611
+            .order_by("-rank", "-id"))
+
+
+def _fts5(qs, words, match_all):
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    query = (" " if match_all else " OR ").join(quoted)
+    # Only constants are formatted into the SQL; the MATCH expression is a bound parameter.
+    return (qs.extra(  # noqa: S610
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"], params=[query],
+        select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
+    ).order_by("-rank", "-id"))
+
+
+def _basic(qs, words, match_all):
+    match = Q()
+    score = Value(0)
+    for word in words:
+        hit = Q(title__icontains=word) | Q(body__icontains=word)
+        match = (match & hit) if match_all else (match | hit)
+        score = score + Case(When(title__icontains=word, then=Value(10)), default=Value(0),
+                             output_field=IntegerField())
+        score = score + Case(When(body__icontains=word, then=Value(1)), default=Value(0),
+                             output_field=IntegerField())
+    return qs.filter(match).annotate(rank=score).order_by(F("rank").desc(), "-id")
+
+
+# Index maintenance --------------------------------------------------------------------------
+
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_article_fts USING fts5(title, body, "
+    "content='knowledge_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_ai AFTER INSERT ON knowledge_article BEGIN "
+    "INSERT INTO knowledge_article_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_ad AFTER DELETE ON knowledge_article BEGIN "
+    "INSERT INTO knowledge_article_fts(knowledge_article_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); END",
+    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_au AFTER UPDATE OF title, body ON knowledge_article BEGIN "
+    "INSERT INTO knowledge_article_fts(knowledge_article_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO knowledge_article_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+]
+SQLITE_TRIGGERS = [f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"]
+
+
+def _sqlite_has_fts5(cursor) -> bool:
+    try:
+        cursor.execute("CREATE VIRTUAL TABLE temp.knowledge_fts5_probe USING fts5(x)")
+        cursor.execute("DROP TABLE temp.knowledge_fts5_probe")
+        return True
+    except Exception:  # noqa: BLE001 - a build without FTS5 raises OperationalError
+        return False
+
+
+def install_search_index(conn=None, *, rebuild: bool = False) -> str:
+    """Create what the backend needs if missing (idempotent); with ``rebuild``, re-index all.
+
+    Returns what was done, for the operator. Called by the migration, after every ``migrate``
+    (SQLite re-creates tables on some schema changes and drops their triggers) and by the
+    ``rebuild_search_index`` command.
+    """
+    conn = conn or connection
+    _fts_ready.clear()
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})"
+            )
+            if rebuild:
+                cursor.execute(f"REINDEX INDEX {GIN_INDEX}")
+            return "postgres: GIN index present"
+        if conn.vendor != "sqlite":
+            return f"{conn.vendor}: no full-text index (basic search)"
+        if not _sqlite_has_fts5(cursor):
+            return "sqlite without FTS5: basic search"
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+                       [f"{FTS_TABLE}%"])
+        present = {row[0] for row in cursor.fetchall()}
+        missing = FTS_TABLE not in present or any(t not in present for t in SQLITE_TRIGGERS)
+        for statement in SQLITE_DDL:
+            cursor.execute(statement)
+        if rebuild or missing:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608
+            return "sqlite: FTS5 index rebuilt"
+        return "sqlite: FTS5 index present"
+
+
+def uninstall_search_index(conn=None) -> None:
+    conn = conn or connection
+    _fts_ready.clear()
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+        elif conn.vendor == "sqlite":
+            for trigger in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
