@@ -4,7 +4,8 @@
 ``errors`` is present for validation errors (400) only.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -28,11 +29,22 @@ def _first_code(detail) -> str:
     return getattr(detail, "code", None) or "error"
 
 
+def validation_errors(exc: DjangoValidationError) -> dict:
+    """A Django ValidationError as ``{field: [messages]}`` (form-wide errors under ``non_field_errors``)."""
+    if hasattr(exc, "error_dict"):
+        return {("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()}
+    return {"non_field_errors": exc.messages}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(*(exc.args[:1] or ()))
+    elif isinstance(exc, DjangoValidationError):
+        # A service refused the input: the same 400 as a serializer's, field by field.
+        exc = exceptions.ValidationError(validation_errors(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
