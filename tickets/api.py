@@ -79,6 +79,7 @@ class ImageRenderer(BaseRenderer):
 )
 class TicketViewSet(viewsets.GenericViewSet):
     serializer_class = TicketSerializer
+    lookup_value_regex = "[0-9]+"
     queryset = Ticket.objects.none()  # schema generation only; every read uses the selectors
 
     def get_queryset(self):
@@ -248,14 +249,14 @@ class TicketViewSet(viewsets.GenericViewSet):
                    parameters=[TICKET_ID, PHOTO_ID],
                    responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
                               (200, "image/webp"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[^/.]+)/file", url_name="photo-file",
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[0-9]+)/file", url_name="photo-file",
             renderer_classes=[JSONRenderer, ImageRenderer])
     def photo_file(self, request, pk=None, photo_pk=None):
         return self._photo_file(request, pk, photo_pk, thumbnail=False)
 
     @extend_schema(summary="A photo's thumbnail (JPEG, at most 480x480)", parameters=[TICKET_ID, PHOTO_ID],
                    responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[^/.]+)/thumbnail",
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_pk>[0-9]+)/thumbnail",
             url_name="photo-thumbnail", renderer_classes=[JSONRenderer, ImageRenderer])
     def photo_thumbnail(self, request, pk=None, photo_pk=None):
         return self._photo_file(request, pk, photo_pk, thumbnail=True)

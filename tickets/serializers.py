@@ -16,7 +16,8 @@ from tickets.models import Category, Comment, Photo, Priority, Status, Ticket, T
 from tickets.services import MAX_PHOTOS
 
 User = get_user_model()
-PHONE_HELP = "E.164 phone number, e.g. +447911123456 (national numbers are read in the default region)."
+PHONE_HELP = ("Phone number. Sent as E.164 (+447911123456) or national (read in the default region); "
+              "returned in international format (+44 7911 123456).")
 
 
 class PersonSerializer(serializers.Serializer):
