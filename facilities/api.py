@@ -1,94 +1,269 @@
-"""Read-only REST API of the registry for admins and field staff (``/api/v1/facilities/...``).
-
-Customers use the htmx pickers; writes go through the web pages, the Django admin and CSV import.
+"""The facilities registry in the REST API: staff read it, admins change it (through the same
+services as the pages), and everyone signed in may use the pickers of the report form.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, serializers, viewsets
-from rest_framework.permissions import BasePermission
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.response import Response
 
-from facilities import permissions
-from facilities.models import Equipment, EquipmentModel, Location, Site, Vehicle
+from facilities import permissions as rules
+from facilities import selectors, services
+from facilities.models import EquipmentModel, Location, Site
+from facilities.serializers import (
+    EquipmentFilterSerializer,
+    EquipmentModelSerializer,
+    EquipmentSerializer,
+    LocationFilterSerializer,
+    LocationSerializer,
+    LocationUpdateSerializer,
+    PickEquipmentQuery,
+    PickEquipmentSerializer,
+    PickLocationSerializer,
+    PickLocationsQuery,
+    PickSiteSerializer,
+    SearchSerializer,
+    SiteSerializer,
+    VehicleFilterSerializer,
+    VehicleSerializer,
+)
+from helpdesk.api.errors import Conflict
+from helpdesk.api.schema import CONFLICT
 
 
-class CanViewRegistry(BasePermission):
-    message = "Only admins, engineers and technicians may read the facilities registry."
+class RegistryPermission(permissions.BasePermission):
+    """Reading: admins, engineers, technicians. Writing: admins (facilities.permissions)."""
 
     def has_permission(self, request, view):
-        return permissions.can_view_registry(request.user)
+        if request.method in permissions.SAFE_METHODS:
+            return rules.can_view_registry(request.user)
+        return rules.can_manage_registry(request.user)
 
 
-class SiteSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Site
-        fields = ["id", "name", "address", "latitude", "longitude", "active"]
+class PickerPermission(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return rules.can_pick_place(request.user)
 
 
-class LocationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Location
-        fields = ["id", "site", "parent", "name", "path"]
+def _query(serializer_class, request) -> dict:
+    data = serializer_class(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
-class EquipmentModelSerializer(serializers.ModelSerializer):
-    manufacturer = serializers.CharField(source="manufacturer.name", read_only=True)
+class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List/read for staff; create (POST) and change (PATCH) for admins through ``create_with``/``update_with``."""
 
-    class Meta:
-        model = EquipmentModel
-        fields = ["id", "manufacturer", "name", "category"]
+    permission_classes = [permissions.IsAuthenticated, RegistryPermission]
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create_with(self, actor, data: dict):
+        raise NotImplementedError
+
+    def update_with(self, actor, obj, data: dict):
+        raise NotImplementedError
+
+    def _out(self, pk, code=status.HTTP_200_OK):
+        obj = self.get_queryset().get(pk=pk)
+        return Response(self.get_serializer(obj).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.create_with(request.user, dict(serializer.validated_data))
+        return self._out(obj.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        serializer = self.get_serializer(obj, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.update_with(request.user, obj, dict(serializer.validated_data))
+        return self._out(obj.pk)
 
 
-class EquipmentSerializer(serializers.ModelSerializer):
-    model = EquipmentModelSerializer(read_only=True)
-    location_path = serializers.CharField(source="location.path", read_only=True, default=None, allow_null=True)
-
-    class Meta:
-        model = Equipment
-        fields = ["id", "asset_tag", "serial_number", "model", "site", "location", "location_path", "install_date",
-                  "warranty_end", "status", "notes"]
-
-
-class VehicleSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Vehicle
-        fields = ["id", "name", "plate", "kind", "capacity", "home_site", "active"]
-
-
-class _ReadOnly(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanViewRegistry]
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
-
-
-class SiteViewSet(_ReadOnly):
-    queryset = Site.objects.order_by("name")
+@extend_schema_view(list=extend_schema(summary="Sites with their counts", parameters=[SearchSerializer]),
+                    create=extend_schema(summary="Add a site (admins)"),
+                    partial_update=extend_schema(summary="Change a site (admins); a rename follows into paths"))
+class SiteViewSet(RegistryViewSet):
     serializer_class = SiteSerializer
-    filterset_fields = ["active"]
-    search_fields = ["name", "address"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        search = self.request.query_params.get("q", "") if self.action == "list" else ""
+        return selectors.site_list(search=search[:200])
+
+    def list(self, request, *args, **kwargs):
+        _query(SearchSerializer, request)
+        return super().list(request, *args, **kwargs)
+
+    def create_with(self, actor, data):
+        return services.site_create(actor=actor, **data)
+
+    def update_with(self, actor, obj, data):
+        return services.site_update(actor=actor, site=obj, **data)
 
 
-class LocationViewSet(_ReadOnly):
-    queryset = Location.objects.order_by("path")
+@extend_schema_view(
+    list=extend_schema(summary="Locations in tree order (path)", parameters=[LocationFilterSerializer]),
+    create=extend_schema(summary="Add a location under a parent or at the top of a site (admins)"),
+    partial_update=extend_schema(summary="Rename or move a location within its site (admins)",
+                                 request=LocationUpdateSerializer),
+    destroy=extend_schema(summary="Delete a location and its sub-locations (admins); 409 while equipment is there",
+                          responses={204: None, 409: CONFLICT}),
+)
+class LocationViewSet(mixins.DestroyModelMixin, RegistryViewSet):
     serializer_class = LocationSerializer
-    filterset_fields = ["site", "parent"]
-    search_fields = ["path"]
+
+    def get_queryset(self):
+        qs = Location.objects.select_related("site").order_by("path")
+        if self.action == "list":
+            site = _query(LocationFilterSerializer, self.request).get("site")
+            if site:
+                qs = qs.filter(site_id=site)
+        return qs
+
+    def partial_update(self, request, *args, **kwargs):
+        location = self.get_object()
+        data = LocationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.location_update(actor=request.user, location=location, **data.validated_data)
+        return self._out(location.pk)
+
+    def create_with(self, actor, data):
+        return services.location_create(actor=actor, **data)
+
+    def perform_destroy(self, instance):
+        try:
+            services.location_delete(actor=self.request.user, location=instance)
+        except DjangoValidationError as exc:
+            raise Conflict(" ".join(exc.messages)) from None
 
 
-class EquipmentViewSet(_ReadOnly):
-    queryset = Equipment.objects.select_related("model__manufacturer", "location").order_by("asset_tag")
+@extend_schema_view(list=extend_schema(summary="Equipment models", parameters=[SearchSerializer]),
+                    create=extend_schema(summary="Add an equipment model (admins)"),
+                    partial_update=extend_schema(summary="Change an equipment model (admins)"))
+class EquipmentModelViewSet(RegistryViewSet):
+    serializer_class = EquipmentModelSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = EquipmentModel.objects.select_related("manufacturer").order_by("manufacturer__name", "name")
+        search = self.request.query_params.get("q", "")
+        if self.action == "list" and search:
+            qs = qs.filter(name__icontains=search[:200]) | qs.filter(manufacturer__name__icontains=search[:200])
+        return qs
+
+    @staticmethod
+    def _flat(data):
+        if "manufacturer" in data:
+            data["manufacturer"] = data["manufacturer"]["name"]
+        return data
+
+    def create_with(self, actor, data):
+        return services.equipment_model_create(actor=actor, **self._flat(data))
+
+    def update_with(self, actor, obj, data):
+        return services.equipment_model_update(actor=actor, equipment_model=obj, **self._flat(data))
+
+
+@extend_schema_view(list=extend_schema(summary="Equipment, filtered", parameters=[EquipmentFilterSerializer]),
+                    create=extend_schema(summary="Add equipment (admins)"),
+                    partial_update=extend_schema(summary="Change equipment (admins)"))
+class EquipmentViewSet(RegistryViewSet):
     serializer_class = EquipmentSerializer
-    filterset_fields = ["site", "location", "status", "model"]
-    search_fields = ["asset_tag", "serial_number", "model__name", "model__manufacturer__name"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.equipment_list()
+        filters = _query(EquipmentFilterSerializer, self.request)
+        location = None
+        if filters.get("location"):
+            location = Location.objects.filter(pk=filters["location"]).first()
+            if location is None:
+                return selectors.equipment_list().none()
+        return selectors.equipment_list(search=filters.get("q", ""), site=filters.get("site"), location=location,
+                                        status=filters.get("status", ""), category=filters.get("category", ""))
+
+    def create_with(self, actor, data):
+        return services.equipment_create(actor=actor, **data)
+
+    def update_with(self, actor, obj, data):
+        return services.equipment_update(actor=actor, equipment=obj, **data)
 
 
-class VehicleViewSet(_ReadOnly):
-    queryset = Vehicle.objects.order_by("name")
+@extend_schema_view(list=extend_schema(summary="Vehicles with the open jobs holding them",
+                                       parameters=[VehicleFilterSerializer]),
+                    create=extend_schema(summary="Add a vehicle (admins)"),
+                    partial_update=extend_schema(summary="Change a vehicle (admins)"))
+class VehicleViewSet(RegistryViewSet):
     serializer_class = VehicleSerializer
-    filterset_fields = ["active", "home_site"]
-    search_fields = ["name", "plate"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list" and _query(VehicleFilterSerializer, self.request).get("free"):
+            free = selectors.vehicles_free().values("pk")
+            return selectors.vehicle_list().filter(pk__in=free)
+        return selectors.vehicle_list()
+
+    def create_with(self, actor, data):
+        return services.vehicle_create(actor=actor, **data)
+
+    def update_with(self, actor, obj, data):
+        return services.vehicle_update(actor=actor, vehicle=obj, **data)
 
 
-def register(router) -> None:
-    router.register("facilities/sites", SiteViewSet, basename="facilities-site")
-    router.register("facilities/locations", LocationViewSet, basename="facilities-location")
-    router.register("facilities/equipment", EquipmentViewSet, basename="facilities-equipment")
-    router.register("facilities/vehicles", VehicleViewSet, basename="facilities-vehicle")
+# --- pickers of the report form: every signed-in user ----------------------------------------
+
+class PickSites(generics.ListAPIView):
+    """Active sites, for choosing where the problem is."""
+
+    permission_classes = [permissions.IsAuthenticated, PickerPermission]
+    serializer_class = PickSiteSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Site.objects.filter(active=True).order_by("name")
+
+
+@extend_schema(parameters=[PickLocationsQuery])
+class PickLocations(generics.ListAPIView):
+    """Locations of an active site (empty for an unknown or inactive one)."""
+
+    permission_classes = [permissions.IsAuthenticated, PickerPermission]
+    serializer_class = PickLocationSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.pick_locations(_query(PickLocationsQuery, self.request)["site"])
+
+
+@extend_schema(parameters=[PickEquipmentQuery])
+class PickEquipment(generics.ListAPIView):
+    """Equipment (not retired) at a site, or under one of its locations."""
+
+    permission_classes = [permissions.IsAuthenticated, PickerPermission]
+    serializer_class = PickEquipmentSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        query = _query(PickEquipmentQuery, self.request)
+        return selectors.pick_equipment(query["site"], query.get("location"))
+
+
+def register(router):
+    router.register("sites", SiteViewSet, basename="site")
+    router.register("locations", LocationViewSet, basename="location")
+    router.register("equipment-models", EquipmentModelViewSet, basename="equipment-model")
+    router.register("equipment", EquipmentViewSet, basename="equipment")
+    router.register("vehicles", VehicleViewSet, basename="vehicle")
+
+
+urlpatterns = [
+    path("pick/sites/", PickSites.as_view(), name="pick-sites"),
+    path("pick/locations/", PickLocations.as_view(), name="pick-locations"),
+    path("pick/equipment/", PickEquipment.as_view(), name="pick-equipment"),
+]
+

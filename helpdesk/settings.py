@@ -349,3 +349,23 @@ FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)
 KNOWLEDGE_SEARCH_BACKEND = env.str("KNOWLEDGE_SEARCH_BACKEND", default="auto")
 if KNOWLEDGE_SEARCH_BACKEND not in ("auto", "basic"):
     raise ImproperlyConfigured('KNOWLEDGE_SEARCH_BACKEND must be "auto" or "basic".')
+# --- api ---
+# Every operation declares its error responses (helpdesk/api/schema.py). Token authentication
+# first, so an anonymous caller gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "helpdesk.api.schema.AutoSchema"
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "rest_framework.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["PAGE_SIZE"] = env.int("API_PAGE_SIZE", default=25)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "TicketStatusEnum": "tickets.models.Status",
+    "EquipmentStatusEnum": "facilities.models.Equipment.Status",
+    "RoleEnum": "accounts.models.Role",
+    "TicketActionEnum": "tickets.workflow.ACTIONS",
+}
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (
+    "Fixdesk's REST API: every operation of the web pages under the same permissions. "
+    "Authenticate with `Authorization: Token <token>` (POST /api/v1/auth/token/) or a session. "
+    "Errors share one JSON shape: `{status, code, detail, errors?}`. See docs/api.md."
+)

@@ -5,7 +5,8 @@ An app's ``api.py`` may define ``register(router)`` (viewsets) and/or ``urlpatte
 
 import importlib
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -24,9 +25,18 @@ for _app in API_APPS:
         _module.register(router)
     v1_patterns += getattr(_module, "urlpatterns", [])
 
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/: the API's JSON 404, not the HTML page."""
+    return JsonResponse({"status": 404, "code": "not_found", "detail": "No such API endpoint or object."},
+                        status=404)
+
+
 urlpatterns = [
     path("v1/", include((v1_patterns + router.urls, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

@@ -56,12 +56,12 @@ def test_internal_notes_never_reach_customers_in_the_api(api, users):
     comment_add(actor=users["customer"], ticket=ticket, body="public")
     comment_add(actor=users["technician"], ticket=ticket, body="internal", is_internal=True)
     cust = api(users["customer"])
-    assert [c["body"] for c in cust.get(f"/api/v1/tickets/{ticket.pk}/comments/").json()] == ["public"]
-    events = cust.get(f"/api/v1/tickets/{ticket.pk}/events/").json()
+    assert [c["body"] for c in cust.get(f"/api/v1/tickets/{ticket.pk}/comments/").json()["results"]] == ["public"]
+    events = cust.get(f"/api/v1/tickets/{ticket.pk}/events/").json()["results"]
     assert all(not e["changes"].get("internal") for e in events)
     assert cust.post(f"/api/v1/tickets/{ticket.pk}/comments/", {"body": "x", "is_internal": True},
                      content_type="application/json").status_code == 403
-    staff = api(users["engineer"]).get(f"/api/v1/tickets/{ticket.pk}/comments/").json()
+    staff = api(users["engineer"]).get(f"/api/v1/tickets/{ticket.pk}/comments/").json()["results"]
     assert [c["body"] for c in staff] == ["public", "internal"]
 
 
