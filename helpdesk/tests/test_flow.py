@@ -31,7 +31,8 @@ def unit():
 
 def _send_outbox():
     """What the django-q2 workers do: send every pending delivery once."""
-    return [send_delivery(pk) for pk in Delivery.objects.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)]
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).values_list("pk", flat=True)
+    return [send_delivery(pk) for pk in pending]
 
 
 def test_qr_label_path_is_the_ticket_form():
