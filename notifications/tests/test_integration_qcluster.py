@@ -97,9 +97,10 @@ def test_qcluster_sends_every_delivery_exactly_once_after_outages(user_factory, 
     outbox = Delivery.objects.filter(channel__in=[Channel.SMS, Channel.EMAIL])
     assert outbox.count() == 6
 
-    wait_for(lambda: not outbox.filter(attempts=0).exists(), "a first (failing) attempt on every delivery")
+    # A failed attempt leaves its error on the row (claiming alone only counts the attempt).
+    wait_for(lambda: not outbox.filter(last_error="").exists(), "a first (failing) attempt on every delivery")
     assert not outbox.filter(status=DeliveryStatus.SENT).exists()
-    assert all(d.last_error for d in outbox)
+    assert all(d.attempts >= 1 for d in outbox)
 
     gateway.failing = False
     smtp.start()
