@@ -7,23 +7,12 @@ that must see the same data. This applies to the whole pytest session that colle
 
 import pytest
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 
 from notifications import sms
 
 _db = settings.DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3" and not _db.get("TEST", {}).get("NAME"):
     _db.setdefault("TEST", {})["NAME"] = str(settings.BASE_DIR / ".test-notifications.sqlite3")
-
-
-@pytest.fixture(autouse=True)
-def _tickets_detail_url(settings):
-    """TEMPORARY - REMOVE AT MERGE: provide ``tickets:detail`` only while it is missing."""
-    try:
-        reverse("tickets:detail", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "notifications.tests.urls_tickets_stub"
-    yield
 
 
 @pytest.fixture(autouse=True)
