@@ -442,8 +442,12 @@ def machine_info(args, tool: str, fixtures: dict) -> dict:
     except (OSError, ValueError, IndexError):
         mem = 0
     vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else \
-        str(connection.cursor().connection.info.server_version)
+    if vendor == "sqlite":
+        version = ".".join(map(str, connection.Database.sqlite_version_info))
+    else:
+        with connection.cursor() as cursor:
+            number = cursor.connection.info.server_version  # 150020 -> 15.20
+        version = f"{number // 10000}.{number % 100}"
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": os.cpu_count(),
         "memory_gb": round(mem), "python": platform.python_version(), "database": f"{vendor} {version}",
