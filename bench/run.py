@@ -91,7 +91,9 @@ def markdown_table(results: list[dict], machine: dict) -> str:
         f"{machine['when']} · {machine['tickets']:,} tickets on {machine['database']} · "
         f"{machine['cpu']} ({machine['cores']} cores, {machine['memory_gb']} GB) · "
         f"gunicorn {machine['workers']} workers · {machine['tool']} {machine['connections']} connections, "
-        f"{machine['duration']} s each",
+        f"{machine['duration']} s each"
+        + (f" · load average {machine['load_before']:.1f} before, {machine['load_after']:.1f} after"
+           if "load_before" in machine else ""),
         "",
         "| scenario | role | alone ms | median ms | p95 ms | req/s | x floor | queries | status |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
@@ -442,8 +444,12 @@ def machine_info(args, tool: str, fixtures: dict) -> dict:
     except (OSError, ValueError, IndexError):
         mem = 0
     vendor = connection.vendor
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if vendor == "sqlite" else \
-        str(connection.cursor().connection.info.server_version)
+    if vendor == "sqlite":
+        version = ".".join(map(str, connection.Database.sqlite_version_info))
+    else:
+        with connection.cursor() as cursor:
+            number = cursor.connection.info.server_version  # 150020 -> 15.20
+        version = f"{number // 10000}.{number % 100}"
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": os.cpu_count(),
         "memory_gb": round(mem), "python": platform.python_version(), "database": f"{vendor} {version}",
@@ -487,6 +493,7 @@ def main(argv=None) -> int:
     wanted = [s for s in SCENARIOS if not args.only or any(s.name.startswith(p) for p in args.only.split(","))]
     results: list[dict] = []
     memory = {}
+    load_before = os.getloadavg()[0]
     with Server(port, args.workers, results_dir / "gunicorn.log") as server:
         login_path = reverse("accounts:login")
         sessions = {}
@@ -554,6 +561,8 @@ def main(argv=None) -> int:
 
     machine = machine_info(args, tool, fixtures)
     machine["memory"] = memory
+    # The 1-minute load average: on a shared machine it says how far to trust the absolute figures.
+    machine["load_before"], machine["load_after"] = load_before, os.getloadavg()[0]
     machine["notes"] = [
         f"Memory (RSS): master {memory['after_load']['master_mb']} MB, workers "
         f"{', '.join(str(w) for w in memory['after_load']['workers_mb'])} MB after the load "

@@ -71,6 +71,9 @@ def test_markdown_table_ratios_and_skips():
     assert "| queue | admin | 4.0 | 7.0 | 9.0 | 200 | 3.5 | 6 | ok |" in table
     assert "| jobs | technician |  |  |  |  |  |  | skipped: not built yet |" in table
     assert "100,000 tickets on sqlite 3.40" in table and "RSS note" in table
+    assert "load average" not in table
+    assert "load average 3.5 before, 7.0 after" in run.markdown_table(
+        results, {**MACHINE, "load_before": 3.5, "load_after": 7.0})
 
 
 def test_update_docs_replaces_only_the_marked_table(tmp_path):
