@@ -76,7 +76,7 @@ def report_create(request, pk):
     ticket = selectors.ticket_get_for(request.user, pk)
     if not permissions.can_write_report(request.user, ticket):
         raise PermissionDenied
-    draft = ticket.reports.filter(status="draft").first()
+    draft = ticket.reports.filter(status="draft", author=request.user).first()
     if draft is not None:
         messages.info(request, _("This job already has a draft report: continue it."))
         return redirect("tickets:report_edit", ticket.pk, draft.pk)
