@@ -22,9 +22,16 @@ from tickets.services.reports import REPORT_FIELDS
 from tickets.views import _apply_errors
 
 
-def _initial_times() -> dict:
+def _initial_times(ticket) -> dict:
+    """Arrival = when the work was last started or resumed (if within a day), departure = now."""
     end = timezone.localtime().replace(second=0, microsecond=0)
-    return {"arrived_at": end - timedelta(hours=1), "departed_at": end, "labour_minutes": 60}
+    started = (ticket.events.filter(action__in=("start", "resume", "refuse_report"))
+               .order_by("-created_at").values_list("created_at", flat=True).first())
+    start = end - timedelta(hours=1)
+    if started and end - timedelta(hours=24) <= started <= end:
+        start = timezone.localtime(started).replace(second=0, microsecond=0)
+    return {"arrived_at": start, "departed_at": end,
+            "labour_minutes": max(0, int((end - start).total_seconds() // 60))}
 
 
 def _render_form(request, ticket, form, parts, report=None, status=200):
@@ -82,7 +89,7 @@ def report_create(request, pk):
         return redirect("tickets:report_edit", ticket.pk, draft.pk)
     if request.method == "POST":
         return _save(request, ticket)
-    initial = {**_initial_times(), **services.travel_prefill(user=request.user, ticket=ticket)}
+    initial = {**_initial_times(ticket), **services.travel_prefill(user=request.user, ticket=ticket)}
     return _render_form(request, ticket, ReportForm(initial=initial), PartFormSet(prefix="parts"))
 
 

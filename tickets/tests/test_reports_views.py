@@ -289,3 +289,37 @@ def test_lockout_after_too_many_wrong_signing_passwords(client_for, users, passw
     response = customer.post(url("report_sign", submitted_report), {**data, "password": password})
     assert response.status_code == 429
     assert not ReportSignOff.objects.exists()
+
+
+def test_edit_a_draft_through_the_page(client_for, users, job, jpeg_upload):
+    draft = services.report_create(
+        actor=users["technician"], ticket=job, photos=[jpeg_upload], **report_fields(),
+        parts=[{"part_number": "OLD-1", "description": "Old part", "quantity": 1}])
+    tech = client_for(users["technician"])
+    page = tech.get(url("report_edit", draft)).content.decode()
+    assert 'value="OLD-1"' in page and "Replaced the bearing" in page
+    photo = draft.photos.get()
+    response = tech.post(url("report_edit", draft), post_data(**{
+        "labour_minutes": "95", "parts-0-part_number": "NEW-2", "parts-0-description": "New part",
+        "parts-0-quantity": "1.5", "remove_photos": [str(photo.pk)], "save": "1"}))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and draft.labour_minutes == 95
+    assert [(p.part_number, str(p.quantity)) for p in draft.parts.all()] == [("NEW-2", "1.50")]
+    assert not draft.photos.exists()
+    # Submitting from the report page resolves the job.
+    assert tech.post(url("report_submit", draft)).status_code == 302
+    job.refresh_from_db()
+    assert job.status == Status.RESOLVED
+
+
+def test_new_report_form_starts_at_the_start_of_work(client_for, users, job):
+    from django.utils import timezone
+
+    from tickets.models import TicketEvent
+
+    started = timezone.now().replace(second=0, microsecond=0) - timezone.timedelta(hours=2)
+    event = TicketEvent.objects.create(ticket=job, actor=users["technician"], action="start")
+    TicketEvent.objects.filter(pk=event.pk).update(created_at=started)
+    page = client_for(users["technician"]).get(reverse("tickets:report_create", args=[job.pk])).content.decode()
+    assert timezone.localtime(started).strftime("%Y-%m-%dT%H:%M") in page
