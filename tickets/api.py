@@ -118,3 +118,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 def register(router):
     router.register("tickets", TicketViewSet, basename="ticket")
+
+
+# Service reports, read-only (tickets/api_reports.py).
+from tickets.api_reports import urlpatterns  # noqa: E402,F401

@@ -323,3 +323,35 @@ def test_new_report_form_starts_at_the_start_of_work(client_for, users, job):
     TicketEvent.objects.filter(pk=event.pk).update(created_at=started)
     page = client_for(users["technician"]).get(reverse("tickets:report_create", args=[job.pk])).content.decode()
     assert timezone.localtime(started).strftime("%Y-%m-%dT%H:%M") in page
+
+
+@pytest.mark.parametrize("role,expected", [("customer", 200), ("admin", 200), ("technician", 200),
+                                           ("engineer", 200), ("other_customer", 404)])
+def test_api_lists_reports_by_role(client_for, people, users, password, submitted_report, role, expected):
+    services.report_sign_off(actor=users["customer"], report=submitted_report, password=password,
+                             signer_name="Cara", request=_request(users["customer"]))
+    client = client_for(people[role])
+    response = client.get(f"/api/v1/tickets/{submitted_report.ticket_id}/reports/")
+    assert response.status_code == expected
+    if expected == 200:
+        [row] = response.json()
+        assert row["symptom"]["code"] == submitted_report.symptom.code and row["labour_minutes"] == 75
+        assert row["signature"]["signer_name"] == "Cara" and len(row["signature"]["content_digest"]) == 64
+        assert row["parts"][0]["part_number"] == "BRG-6204"
+        one = client.get(f"/api/v1/tickets/{submitted_report.ticket_id}/reports/{submitted_report.pk}/")
+        assert one.status_code == 200 and one.json()["id"] == submitted_report.pk
+
+
+def test_api_hides_drafts_from_customers(client_for, users, job):
+    draft = services.report_create(actor=users["technician"], ticket=job, **report_fields())
+    assert client_for(users["customer"]).get(f"/api/v1/tickets/{job.pk}/reports/").json() == []
+    assert client_for(users["customer"]).get(f"/api/v1/tickets/{job.pk}/reports/{draft.pk}/").status_code == 403
+    assert len(client_for(users["technician"]).get(f"/api/v1/tickets/{job.pk}/reports/").json()) == 1
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
