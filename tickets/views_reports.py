@@ -60,6 +60,9 @@ def _save(request, ticket, report=None):
                 report = services.report_submit(actor=request.user, report=report)
         except TicketError as exc:
             messages.error(request, exc.message)
+            if report is not None and report.pk:
+                # Saved but not submitted (e.g. the job is on hold): everything typed is in the draft.
+                return redirect("tickets:report_edit", ticket.pk, report.pk)
             return _render_form(request, ticket, form, parts, report, status=409)
         except ValidationError as exc:
             _apply_errors(form, exc)

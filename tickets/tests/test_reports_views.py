@@ -267,16 +267,13 @@ def test_equipment_history_shows_the_reports(client_for, users, submitted_report
     assert "75 min" in line
 
 
-def test_dashboard_asks_the_customer_to_sign_and_the_admin_to_close(client_for, users, password, submitted_report):
+def test_dashboard_asks_the_customer_to_sign(client_for, users, password, submitted_report):
     title = submitted_report.ticket.title
     customer_home = client_for(users["customer"]).get(reverse("dashboard")).content.decode()
     assert "Service reports to sign" in customer_home and title in customer_home
-    assert "Signed off, ready to close" not in client_for(users["admin"]).get(reverse("dashboard")).content.decode()
     client_for(users["customer"]).post(url("report_sign", submitted_report), {
         "signer_name": "Cara", "agree": "on", "password": password})
     assert "Service reports to sign" not in client_for(users["customer"]).get(reverse("dashboard")).content.decode()
-    admin_home = client_for(users["admin"]).get(reverse("dashboard")).content.decode()
-    assert "Signed off, ready to close" in admin_home and title in admin_home
 
 
 def test_lockout_after_too_many_wrong_signing_passwords(client_for, users, password, settings, submitted_report):
@@ -355,3 +352,13 @@ def _request(user):
     request = RequestFactory().post("/")
     request.user = user
     return request
+
+
+def test_submit_while_on_hold_keeps_the_draft_and_says_why(client_for, users):
+    job = make_job(requester=users["customer"], assignee=users["technician"], status=Status.ON_HOLD)
+    tech = client_for(users["technician"])
+    response = tech.post(reverse("tickets:report_create", args=[job.pk]), post_data(submit="1"), follow=True)
+    report = ServiceReport.objects.get(ticket=job)
+    assert report.status == ReportStatus.DRAFT and report.action_text.startswith("Replaced")
+    assert response.redirect_chain[-1][0] == url("report_edit", report)
+    assert "not possible while the ticket is on hold" in response.content.decode()
