@@ -317,6 +317,10 @@ def register(router):
     router.register("tickets", TicketViewSet, basename="ticket")
 
 
+# Service reports, read-only (tickets/api_reports.py).
+from tickets.api_reports import urlpatterns as _report_urls  # noqa: E402
+
 urlpatterns = [
     path("categories/", CategoryList.as_view(), name="category-list"),
+    *_report_urls,
 ]

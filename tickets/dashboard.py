@@ -47,7 +47,8 @@ def panels(request) -> list[dict]:
     return out
 
 
-# Service reports: the customer's reports to sign; the admin's signed jobs to close. Shown when not empty.
+# Service reports: the customer's reports to sign, shown when there are any. (Admins learn of signatures
+# through notifications; an extra panel would cost the admin dashboard one more query.)
 _ticket_panels = panels
 
 
@@ -61,9 +62,4 @@ def panels(request) -> list[dict]:  # noqa: F811 - the ticket panels, then the r
         if to_sign:
             out.insert(0, {"template": PANEL, "title": _("Service reports to sign"), "tickets": to_sign,
                            "more": reverse("tickets:list") + "?status=resolved", "empty": ""})
-    if user.role == "admin":
-        signed = _rows(visible.filter(reports__status="signed").distinct().order_by("resolved_at"))
-        if signed:
-            out.append({"template": PANEL, "title": _("Signed off, ready to close"), "tickets": signed,
-                        "more": reverse("tickets:queue") + "?status=resolved", "empty": ""})
     return out

@@ -69,7 +69,7 @@ class ReportForm(forms.Form):
     follow_up_needed = forms.BooleanField(label=_("Another visit is needed"), required=False)
     follow_up_note = forms.CharField(label=_("What is left for the next visit"), required=False, max_length=10_000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    photos = ReportPhotoField(label=_("Photos"), help_text=_("JPEG, PNG or WebP, 10 MB each, 10 per report."),
+    photos = ReportPhotoField(label=_("Add photos"), help_text=_("JPEG, PNG or WebP, 10 MB each, 10 per report."),
                               widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
                                                               "multiple": True}))
     remove_photos = forms.MultipleChoiceField(label=_("Remove photos"), required=False,

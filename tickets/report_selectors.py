@@ -44,3 +44,19 @@ def signoffs_for(report) -> list[ReportSignOff]:
 def valid_signature(report) -> ReportSignOff | None:
     return (report.signoffs.select_related("signer")
             .filter(outcome="signed", voided_at__isnull=True).first())
+
+
+def reports_submitted(*, equipment=None, since=None):
+    """Submitted and signed visit reports (no drafts, no refused ones), oldest first, for statistics.
+
+    Each row carries clean fields: ``arrived_at``/``departed_at``, ``labour_minutes``, ``travel_*``,
+    the ``symptom``/``cause``/``action`` codes and ``ticket`` (with ``created_at``/``resolved_at`` and
+    ``equipment``). The knowledge app reads MTBF/MTTR and top failures from here.
+    """
+    qs = (ServiceReport.objects.filter(status__in=("submitted", "signed"), ticket__deleted_at__isnull=True)
+          .select_related("ticket", "symptom", "cause", "action").order_by("arrived_at", "id"))
+    if equipment is not None:
+        qs = qs.filter(ticket__equipment=equipment)
+    if since is not None:
+        qs = qs.filter(arrived_at__gte=since)
+    return qs

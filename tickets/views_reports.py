@@ -22,9 +22,16 @@ from tickets.services.reports import REPORT_FIELDS
 from tickets.views import _apply_errors
 
 
-def _initial_times() -> dict:
+def _initial_times(ticket) -> dict:
+    """Arrival = when the work was last started or resumed (if within a day), departure = now."""
     end = timezone.localtime().replace(second=0, microsecond=0)
-    return {"arrived_at": end - timedelta(hours=1), "departed_at": end, "labour_minutes": 60}
+    started = (ticket.events.filter(action__in=("start", "resume", "refuse_report"))
+               .order_by("-created_at").values_list("created_at", flat=True).first())
+    start = end - timedelta(hours=1)
+    if started and end - timedelta(hours=24) <= started <= end:
+        start = timezone.localtime(started).replace(second=0, microsecond=0)
+    return {"arrived_at": start, "departed_at": end,
+            "labour_minutes": max(0, int((end - start).total_seconds() // 60))}
 
 
 def _render_form(request, ticket, form, parts, report=None, status=200):
@@ -53,6 +60,9 @@ def _save(request, ticket, report=None):
                 report = services.report_submit(actor=request.user, report=report)
         except TicketError as exc:
             messages.error(request, exc.message)
+            if report is not None and report.pk:
+                # Saved but not submitted (e.g. the job is on hold): everything typed is in the draft.
+                return redirect("tickets:report_edit", ticket.pk, report.pk)
             return _render_form(request, ticket, form, parts, report, status=409)
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -76,13 +86,13 @@ def report_create(request, pk):
     ticket = selectors.ticket_get_for(request.user, pk)
     if not permissions.can_write_report(request.user, ticket):
         raise PermissionDenied
-    draft = ticket.reports.filter(status="draft").first()
+    draft = ticket.reports.filter(status="draft", author=request.user).first()
     if draft is not None:
         messages.info(request, _("This job already has a draft report: continue it."))
         return redirect("tickets:report_edit", ticket.pk, draft.pk)
     if request.method == "POST":
         return _save(request, ticket)
-    initial = {**_initial_times(), **services.travel_prefill(user=request.user, ticket=ticket)}
+    initial = {**_initial_times(ticket), **services.travel_prefill(user=request.user, ticket=ticket)}
     return _render_form(request, ticket, ReportForm(initial=initial), PartFormSet(prefix="parts"))
 
 

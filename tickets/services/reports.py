@@ -179,7 +179,8 @@ def report_create(*, actor, ticket: Ticket, parts=(), photos=(), **fields) -> Se
     locked = lock(ticket)
     if not permissions.can_write_report(actor, locked):
         raise PermissionDenied(_("Only the assignee writes service reports, while the job is being worked."))
-    if locked.reports.filter(status=ReportStatus.DRAFT).exists():
+    # One open draft per writer (a draft left by a previous assignee does not block the new one).
+    if locked.reports.filter(status=ReportStatus.DRAFT, author=actor).exists():
         raise ActionNotAllowed(_("Finish or submit the draft report of this job first."))
     data = _clean(fields)
     lines = _clean_parts(parts)

@@ -13,7 +13,7 @@ def service_reports(context, ticket):
     user = context["request"].user
     reports = reports_for(user, ticket)
     can_write = permissions.can_write_report(user, ticket)
-    draft = next((r for r in reports if r.status == "draft"), None)
+    draft = next((r for r in reports if r.status == "draft" and r.author_id == user.pk), None)
     awaiting = next((r for r in reports if permissions.can_sign_report(user, r)), None)
     return {"ticket": ticket, "reports": reports, "can_write": can_write, "draft": draft, "awaiting": awaiting,
             "user": user}

@@ -279,3 +279,26 @@ def test_engineer_who_is_not_assigned_cannot_edit(job, users):
     for actor in (users["engineer"], users["admin"], other):
         with pytest.raises(PermissionDenied):
             services.report_update(actor=actor, report=report, action_text="x")
+
+
+def test_a_new_assignee_is_not_blocked_by_the_previous_ones_draft(job, users):
+    services.report_create(actor=users["technician"], ticket=job, **report_fields())
+    newcomer = make_user(Role.TECHNICIAN)
+    job.assignee = newcomer
+    job.save()
+    report = services.report_create(actor=newcomer, ticket=job, **report_fields())
+    assert report.visit == 2
+    services.report_submit(actor=newcomer, report=report)
+    job.refresh_from_db()
+    assert job.status == Status.RESOLVED
+
+
+def test_reports_submitted_leaves_out_drafts_and_refused(job, users, password):
+    from tickets.report_selectors import reports_submitted
+
+    first = submitted(job, users, follow_up_needed=True, follow_up_note="Come back with a seal")
+    draft = services.report_create(actor=users["technician"], ticket=job, **report_fields())
+    assert list(reports_submitted(equipment=job.equipment)) == [first]
+    final = services.report_submit(actor=users["technician"], report=draft)
+    services.report_refuse(actor=users["customer"], report=final, reason="Still leaking")
+    assert list(reports_submitted()) == [first]

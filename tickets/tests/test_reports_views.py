@@ -267,16 +267,13 @@ def test_equipment_history_shows_the_reports(client_for, users, submitted_report
     assert "75 min" in line
 
 
-def test_dashboard_asks_the_customer_to_sign_and_the_admin_to_close(client_for, users, password, submitted_report):
+def test_dashboard_asks_the_customer_to_sign(client_for, users, password, submitted_report):
     title = submitted_report.ticket.title
     customer_home = client_for(users["customer"]).get(reverse("dashboard")).content.decode()
     assert "Service reports to sign" in customer_home and title in customer_home
-    assert "Signed off, ready to close" not in client_for(users["admin"]).get(reverse("dashboard")).content.decode()
     client_for(users["customer"]).post(url("report_sign", submitted_report), {
         "signer_name": "Cara", "agree": "on", "password": password})
     assert "Service reports to sign" not in client_for(users["customer"]).get(reverse("dashboard")).content.decode()
-    admin_home = client_for(users["admin"]).get(reverse("dashboard")).content.decode()
-    assert "Signed off, ready to close" in admin_home and title in admin_home
 
 
 def test_lockout_after_too_many_wrong_signing_passwords(client_for, users, password, settings, submitted_report):
@@ -289,3 +286,79 @@ def test_lockout_after_too_many_wrong_signing_passwords(client_for, users, passw
     response = customer.post(url("report_sign", submitted_report), {**data, "password": password})
     assert response.status_code == 429
     assert not ReportSignOff.objects.exists()
+
+
+def test_edit_a_draft_through_the_page(client_for, users, job, jpeg_upload):
+    draft = services.report_create(
+        actor=users["technician"], ticket=job, photos=[jpeg_upload], **report_fields(),
+        parts=[{"part_number": "OLD-1", "description": "Old part", "quantity": 1}])
+    tech = client_for(users["technician"])
+    page = tech.get(url("report_edit", draft)).content.decode()
+    assert 'value="OLD-1"' in page and "Replaced the bearing" in page
+    photo = draft.photos.get()
+    response = tech.post(url("report_edit", draft), post_data(**{
+        "labour_minutes": "95", "parts-0-part_number": "NEW-2", "parts-0-description": "New part",
+        "parts-0-quantity": "1.5", "remove_photos": [str(photo.pk)], "save": "1"}))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and draft.labour_minutes == 95
+    assert [(p.part_number, str(p.quantity)) for p in draft.parts.all()] == [("NEW-2", "1.50")]
+    assert not draft.photos.exists()
+    # Submitting from the report page resolves the job.
+    assert tech.post(url("report_submit", draft)).status_code == 302
+    job.refresh_from_db()
+    assert job.status == Status.RESOLVED
+
+
+def test_new_report_form_starts_at_the_start_of_work(client_for, users, job):
+    from django.utils import timezone
+
+    from tickets.models import TicketEvent
+
+    started = timezone.now().replace(second=0, microsecond=0) - timezone.timedelta(hours=2)
+    event = TicketEvent.objects.create(ticket=job, actor=users["technician"], action="start")
+    TicketEvent.objects.filter(pk=event.pk).update(created_at=started)
+    page = client_for(users["technician"]).get(reverse("tickets:report_create", args=[job.pk])).content.decode()
+    assert timezone.localtime(started).strftime("%Y-%m-%dT%H:%M") in page
+
+
+@pytest.mark.parametrize("role,expected", [("customer", 200), ("admin", 200), ("technician", 200),
+                                           ("engineer", 200), ("other_customer", 404)])
+def test_api_lists_reports_by_role(client_for, people, users, password, submitted_report, role, expected):
+    services.report_sign_off(actor=users["customer"], report=submitted_report, password=password,
+                             signer_name="Cara", request=_request(users["customer"]))
+    client = client_for(people[role])
+    response = client.get(f"/api/v1/tickets/{submitted_report.ticket_id}/reports/")
+    assert response.status_code == expected
+    if expected == 200:
+        [row] = response.json()
+        assert row["symptom"]["code"] == submitted_report.symptom.code and row["labour_minutes"] == 75
+        assert row["signature"]["signer_name"] == "Cara" and len(row["signature"]["content_digest"]) == 64
+        assert row["parts"][0]["part_number"] == "BRG-6204"
+        one = client.get(f"/api/v1/tickets/{submitted_report.ticket_id}/reports/{submitted_report.pk}/")
+        assert one.status_code == 200 and one.json()["id"] == submitted_report.pk
+
+
+def test_api_hides_drafts_from_customers(client_for, users, job):
+    draft = services.report_create(actor=users["technician"], ticket=job, **report_fields())
+    assert client_for(users["customer"]).get(f"/api/v1/tickets/{job.pk}/reports/").json() == []
+    assert client_for(users["customer"]).get(f"/api/v1/tickets/{job.pk}/reports/{draft.pk}/").status_code == 403
+    assert len(client_for(users["technician"]).get(f"/api/v1/tickets/{job.pk}/reports/").json()) == 1
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
+
+
+def test_submit_while_on_hold_keeps_the_draft_and_says_why(client_for, users):
+    job = make_job(requester=users["customer"], assignee=users["technician"], status=Status.ON_HOLD)
+    tech = client_for(users["technician"])
+    response = tech.post(reverse("tickets:report_create", args=[job.pk]), post_data(submit="1"), follow=True)
+    report = ServiceReport.objects.get(ticket=job)
+    assert report.status == ReportStatus.DRAFT and report.action_text.startswith("Replaced")
+    assert response.redirect_chain[-1][0] == url("report_edit", report)
+    assert "not possible while the ticket is on hold" in response.content.decode()
