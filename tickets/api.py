@@ -41,7 +41,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         params = self.request.query_params
-        filters = {k: params.get(k) for k in ("status", "priority", "q") if params.get(k)}
+        filters = {k: params.get(k) for k in ("status", "priority", "q", "sla") if params.get(k)}
         return selectors.ticket_list(user=self.request.user, filters=filters, sort=params.get("sort", ""))
 
     def get_object(self):

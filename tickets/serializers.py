@@ -26,7 +26,8 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = ("id", "reference", "title", "description", "category", "priority", "status", "requester",
                   "assignee", "site", "location", "equipment", "affected_item", "contact_phone", "vehicle",
-                  "escalation_level", "version", "created_at", "updated_at", "available_actions")
+                  "escalation_level", "response_due_at", "resolution_due_at", "responded_at", "version",
+                  "created_at", "updated_at", "available_actions")
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=workflow.ACTIONS)))

@@ -222,3 +222,15 @@ def test_list_filter_for_every_role(client_for, users, role):
     assert "Due soon" in page and "Plenty of time" not in page
     bad = client_for(users[role]).get(reverse("tickets:list") + "?sla=nonsense")
     assert bad.status_code == 200  # an unknown filter value is ignored, never a 500
+
+
+@pytest.mark.parametrize("role", ["customer", "engineer", "admin"])
+def test_api_filters_by_deadline_and_shows_due_times(client_for, users, role):
+    make_policy(response=60, resolution=8 * 60)
+    now = timezone.now()
+    late = sla_ticket(requester=users["customer"], created=now - 2 * H, title="Late one")
+    sla_ticket(requester=users["customer"], created=now, title="Fresh one")
+    data = client_for(users[role]).get("/api/v1/tickets/?sla=breached").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert [row["id"] for row in rows] == [late.pk]
+    assert rows[0]["response_due_at"] and rows[0]["responded_at"] is None
