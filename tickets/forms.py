@@ -155,7 +155,7 @@ STATUS_FILTERS = [("", _("All")), ("open", _("Open")), ("closed", _("Finished"))
 SORT_CHOICES = [
     ("-created", _("Newest first")), ("created", _("Oldest first")), ("-updated", _("Recently updated")),
     ("-priority", _("Highest priority")), ("priority", _("Lowest priority")), ("status", _("Status")),
-    ("title", _("Title")),
+    ("title", _("Title")), ("due", _("Resolution due first")),
 ]
 assert {k for k, _label in SORT_CHOICES} <= set(SORTS)
 

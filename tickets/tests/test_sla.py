@@ -234,3 +234,13 @@ def test_api_filters_by_deadline_and_shows_due_times(client_for, users, role):
     rows = data["results"] if isinstance(data, dict) else data
     assert [row["id"] for row in rows] == [late.pk]
     assert rows[0]["response_due_at"] and rows[0]["responded_at"] is None
+
+
+def test_queue_sorts_by_the_nearest_resolution_deadline(client_for, users):
+    make_policy(response=60, resolution=8 * 60)
+    now = timezone.now()
+    sla_ticket(requester=users["customer"], created=now - H, title="Second due")
+    sla_ticket(requester=users["customer"], created=now - 3 * H, title="First due")
+    sla_ticket(requester=users["customer"], created=now - 5 * H, title="No policy", priority="low")
+    page = client_for(users["admin"]).get(reverse("tickets:queue") + "?sort=due").content.decode()
+    assert page.index("First due") < page.index("Second due") < page.index("No policy")
