@@ -197,3 +197,18 @@ def test_a_new_stay_can_be_flagged_again_up_to_level_two(customer, history):
     assert slow.escalation_level == 2 and slow.priority == "high"
     move(slow, Status.NEW, T0 + 41 * H, action="reopen")
     assert escalation_sweep(now=T0 + 400 * H).count == 0  # level 2 is the top
+
+
+def test_recompute_deadlines_command(customer):
+    ticket = sla_ticket(requester=customer, created=T0)
+    assert ticket.resolution_due_at is None
+    make_policy(response=60, resolution=8 * 60)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recompute_deadlines", "--dry-run", stdout=out, stderr=err)
+    ticket.refresh_from_db()
+    assert "would change the deadlines of 1" in out.getvalue() and ticket.resolution_due_at is None
+    call_command("recompute_deadlines", "--priority", "normal", stdout=out, stderr=err)
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == T0 + 8 * H and ticket.escalate_at == T0 + H
+    call_command("recompute_deadlines", stdout=out, stderr=err)
+    assert "changed the deadlines of 0" in out.getvalue()
