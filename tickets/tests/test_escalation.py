@@ -212,3 +212,10 @@ def test_recompute_deadlines_command(customer):
     assert ticket.resolution_due_at == T0 + 8 * H and ticket.escalate_at == T0 + H
     call_command("recompute_deadlines", stdout=out, stderr=err)
     assert "changed the deadlines of 0" in out.getvalue()
+
+
+def test_ticket_page_shows_the_escalation_and_its_reason(client_for, users, late):
+    escalation_sweep(now=T0 + 8 * H)
+    page = client_for(users["admin"]).get(late.get_absolute_url()).content.decode()
+    box = page.split('id="ticket-sla"')[1].split("</section>")[0]
+    assert "level 1" in box and "resolution overdue since" in box
