@@ -244,3 +244,9 @@ def test_queue_sorts_by_the_nearest_resolution_deadline(client_for, users):
     sla_ticket(requester=users["customer"], created=now - 5 * H, title="No policy", priority="low")
     page = client_for(users["admin"]).get(reverse("tickets:queue") + "?sort=due").content.decode()
     assert page.index("First due") < page.index("Second due") < page.index("No policy")
+
+
+def test_due_soon_window_follows_the_setting(client_for, users, settings):
+    settings.FIXDESK_SLA_DUE_SOON_HOURS = 2
+    page = client_for(users["admin"]).get(reverse("tickets:queue")).content.decode()
+    assert "Due within 2 hours" in page
