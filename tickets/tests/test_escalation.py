@@ -219,3 +219,10 @@ def test_ticket_page_shows_the_escalation_and_its_reason(client_for, users, late
     page = client_for(users["admin"]).get(late.get_absolute_url()).content.decode()
     box = page.split('id="ticket-sla"')[1].split("</section>")[0]
     assert "level 1" in box and "resolution overdue since" in box
+
+
+def test_a_time_budget_leaves_the_rest_for_the_next_run(late):
+    result = escalation_sweep(now=T0 + 9 * H, max_seconds=0)
+    late.refresh_from_db()
+    assert result.count == 0 and result.remaining == 1 and late.escalation_level == 0
+    assert escalation_sweep(now=T0 + 9 * H, max_seconds=60).count == 1
