@@ -86,8 +86,9 @@ def queries(now: datetime, customer_id: int, technician_id: int, site_id: int) -
         "my tickets count": lambda: live.filter(requester_id=customer_id).count(),
         "jobs (technician)": lambda: list(live.filter(assignee_id=technician_id, status__in=OPEN_STATUSES)
                                           .select_related(*listing)[:50]),
-        "escalation candidates": lambda: list(open_live.filter(
-            escalation_level__lt=2, created_at__lt=now - timedelta(days=2)).values_list("pk", flat=True)[:1000]),
+        # tickets/escalation.py: one range scan on the partial index ticket_escalate_at_idx
+        "escalation candidates": lambda: list(live.filter(escalate_at__lte=now).order_by("escalate_at", "pk")
+                                              .values_list("pk", flat=True)),
         "dashboard: counts by status": lambda: list(live.values("status").annotate(n=Count("id"))),
         "dashboard: open by priority": lambda: list(open_live.values("priority").annotate(n=Count("id"))),
     }

@@ -63,13 +63,12 @@ def build(n: int, due: int, now: datetime) -> None:
         Ticket(title=f"History {i}", description="bench", requester=customer, category=category,
                status=Status.CLOSED, status_changed_at=now - timedelta(days=10)) for i in range(2000)])
     events = []
-    for i, ticket in enumerate(history):
-        entered = now - timedelta(days=20, minutes=i)
+    for ticket in history:
         events += [TicketEvent(ticket=ticket, action="create", to_status=Status.IN_PROGRESS, ticket_version=1),
                    TicketEvent(ticket=ticket, action="resolve", from_status=Status.IN_PROGRESS,
                                to_status=Status.RESOLVED, ticket_version=2)]
-        events[-2].created_at, events[-1].created_at = entered, entered + timedelta(hours=1 + i % 24)
     TicketEvent.objects.bulk_create(events)
+    # created_at is auto_now_add: the history's one-day stays in progress are set afterwards
     TicketEvent.objects.filter(ticket__in=history, action="create").update(created_at=now - timedelta(days=20))
     TicketEvent.objects.filter(ticket__in=history, action="resolve").update(created_at=now - timedelta(days=19))
 

@@ -21,6 +21,7 @@ admins; level 2 the admins again and raises the priority one step (``ticket_esca
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class SweepResult:
     dry_run: bool
     escalated: list[tuple[Ticket, int, str]] = field(default_factory=list)  # (ticket, new level, reason)
     skipped: int = 0  # candidates another sweep (or a change) got to first
+    remaining: int = 0  # left for the next run when the time budget ran out
 
     @property
     def count(self) -> int:
@@ -194,9 +196,13 @@ def ticket_escalate(*, candidate: Candidate, now: datetime, actor=None) -> Ticke
     return ticket
 
 
-def escalation_sweep(*, now: datetime, dry_run: bool = False,
+def escalation_sweep(*, now: datetime, dry_run: bool = False, max_seconds: float | None = None,
                      progress: Callable[[int, int], None] | None = None) -> SweepResult:
-    """Escalate every ticket due now, each by one level; ``dry_run`` reports and writes nothing."""
+    """Escalate every ticket due now, each by one level; ``dry_run`` reports and writes nothing.
+
+    ``max_seconds`` bounds a scheduled run (the job timeout): the most overdue tickets go first
+    and whatever is left is picked up by the next run, since each escalation commits on its own.
+    """
     result = SweepResult(now=now, dry_run=dry_run)
     candidates = due_for_escalation(now=now)
     seen = {c.pk for c in candidates}
@@ -209,7 +215,11 @@ def escalation_sweep(*, now: datetime, dry_run: bool = False,
             if progress:
                 progress(n, total)
         return result
+    started = time.monotonic()
     for n, c in enumerate(candidates, 1):
+        if max_seconds is not None and time.monotonic() - started >= max_seconds:
+            result.remaining = total - n + 1
+            break
         ticket = ticket_escalate(candidate=c, now=now)
         if ticket is None:
             result.skipped += 1

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -161,9 +162,18 @@ STATUS_FILTERS = [("", _("All")), ("open", _("Open")), ("closed", _("Finished"))
 SORT_CHOICES = [
     ("-created", _("Newest first")), ("created", _("Oldest first")), ("-updated", _("Recently updated")),
     ("-priority", _("Highest priority")), ("priority", _("Lowest priority")), ("status", _("Status")),
-    ("title", _("Title")),
+    ("title", _("Title")), ("due", _("Resolution due first")),
 ]
 assert {k for k, _label in SORT_CHOICES} <= set(SORTS)
+
+
+def _due_soon_text() -> str:
+    from django.conf import settings
+
+    return str(_("Due within %(n)s hours") % {"n": f"{settings.FIXDESK_SLA_DUE_SOON_HOURS:g}"})
+
+
+_due_soon_label = lazy(_due_soon_text, str)  # read at render time: follows FIXDESK_SLA_DUE_SOON_HOURS
 
 
 class FilterForm(forms.Form):
@@ -181,7 +191,7 @@ class FilterForm(forms.Form):
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
     sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
-        ("", _("Any")), ("breached", _("Breached")), ("due_soon", _("Due within 4 hours"))])
+        ("", _("Any")), ("breached", _("Breached")), ("due_soon", _due_soon_label())])
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     QUEUE_ONLY = ("category", "site", "assignee", "unassigned", "escalated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
@@ -19,6 +19,8 @@ SORTS = {
     "status": "status", "-status": "-status",
     "title": "title", "-title": "-title",
     "id": "id", "-id": "-id",
+    # SLA: the resolution deadline nearest first; tickets without one last.
+    "due": F("resolution_due_at").asc(nulls_last=True),
 }
 
 

@@ -60,8 +60,9 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = ("id", "reference", "title", "description", "category", "priority", "status", "status_display",
                   "requester", "assignee", "site", "location", "equipment", "affected_item", "contact_phone",
-                  "vehicle", "escalation_level", "version", "created_at", "updated_at", "status_changed_at",
-                  "assigned_at", "resolved_at", "closed_at", "web_url", "available_actions")
+                  "vehicle", "escalation_level", "response_due_at", "resolution_due_at", "responded_at", "version",
+                  "created_at", "updated_at", "status_changed_at", "assigned_at", "resolved_at", "closed_at",
+                  "web_url", "available_actions")
         read_only_fields = fields
 
     def get_web_url(self, obj) -> str:

@@ -222,12 +222,13 @@ def sla_filter(qs: QuerySet, kind: str, now: datetime) -> QuerySet:
 
 # After a policy or calendar change ---------------------------------------------------------
 
-def sla_recompute_open(*, actor, now: datetime, priority: str | None = None,
+def sla_recompute_open(*, actor, now: datetime, priority: str | None = None, dry_run: bool = False,
                        progress=None) -> int:
-    """Re-match the policy and recompute the deadlines of every open ticket (of ``priority``); returns how many changed.
+    """Re-match the policy and recompute the deadlines of open tickets (of ``priority``); returns how many change.
 
     Each ticket is locked and saved in its own short transaction, so the pages and the sweep
-    keep working while a large backlog is recomputed. Admin only.
+    keep working while a large backlog is recomputed. ``dry_run`` counts and writes nothing.
+    ``actor`` None is the operator's command; otherwise admins only.
     """
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
@@ -235,7 +236,7 @@ def sla_recompute_open(*, actor, now: datetime, priority: str | None = None,
     from tickets.models import OPEN_STATUSES
     from tickets.services.common import lock
 
-    if not (actor.is_active and actor.role == "admin"):
+    if actor is not None and not (actor.is_active and actor.role == "admin"):
         raise PermissionDenied(_("Only admins manage SLA policies."))
     fields = ("sla_policy_id", "response_due_at", "resolution_due_at", "escalate_at")
     qs = Ticket.objects.filter(status__in=OPEN_STATUSES, deleted_at__isnull=True)
@@ -249,8 +250,9 @@ def sla_recompute_open(*, actor, now: datetime, priority: str | None = None,
             before = [getattr(ticket, f) for f in fields]
             sla_refresh(ticket=ticket, now=now)
             if [getattr(ticket, f) for f in fields] != before:
-                ticket.save(update_fields=["sla_policy", "response_due_at", "resolution_due_at", "escalate_at"])
                 changed += 1
+                if not dry_run:
+                    ticket.save(update_fields=["sla_policy", "response_due_at", "resolution_due_at", "escalate_at"])
         if progress:
             progress(n, len(pks))
     return changed

@@ -63,8 +63,16 @@ class HolidayInline(admin.TabularInline):
     extra = 1
 
 
+@admin.action(description=_("Recompute the deadlines of all open tickets (after changing hours or holidays)"))
+def recompute_all_open_tickets(modeladmin, request, queryset):
+    changed = sla_recompute_open(actor=request.user, now=timezone.now())
+    modeladmin.message_user(request, ngettext("%(n)d ticket got new deadlines.", "%(n)d tickets got new deadlines.",
+                                              changed) % {"n": changed}, messages.SUCCESS)
+
+
 @admin.register(WorkingCalendar)
 class WorkingCalendarAdmin(admin.ModelAdmin):
     list_display = ("name", "time_zone", "weekdays_display", "day_start", "day_end")
     search_fields = ("name",)
     inlines = (HolidayInline,)
+    actions = (recompute_all_open_tickets,)

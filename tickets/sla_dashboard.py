@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tickets import selectors
 from tickets.escalation import percentile
 from tickets.models import OPEN_STATUSES, Priority, Status
-from tickets.sla import RUNNING, humanize_span, sla_filter
+from tickets.sla import RUNNING, due_soon_window, humanize_span, sla_filter
 
 TEMPLATE = "tickets/includes/sla_dashboard.html"
 LISTS = "tickets/includes/sla_dashboard_lists.html"
@@ -111,7 +111,8 @@ def panels(request) -> list[dict]:
         {"template": LISTS, "title": _("Deadlines"), "now": now, "lists": [
             {"title": _("Breached"), "tickets": list(breached[:8]), "more": queue + "?sla=breached",
              "empty": _("No ticket is late."), "id": "sla-breached"},
-            {"title": _("At risk (due within 4 hours)"), "tickets": list(at_risk[:8]),
+            {"title": _("At risk (due within %(n)s hours)") % {"n": f"{due_soon_window().total_seconds() / 3600:g}"},
+             "tickets": list(at_risk[:8]),
              "more": queue + "?sla=due_soon", "empty": _("Nothing due soon."), "id": "sla-at-risk"},
             {"title": _("Escalated"), "tickets": list(escalated[:8]), "more": queue + "?escalated=on",
              "empty": _("No escalated tickets."), "id": "sla-escalated"},

@@ -15,3 +15,10 @@ def sla_badge(ticket, now=None):
 @register.simple_tag
 def sla_for(ticket, now=None):
     return sla_state(ticket, now or timezone.now())
+
+
+@register.simple_tag
+def last_escalation_reason(ticket) -> str:
+    """Why the ticket was last escalated (one query, only asked for escalated tickets)."""
+    event = ticket.events.filter(action="escalate").order_by("-created_at", "-id").first()
+    return (event.changes or {}).get("reason", "") if event else ""

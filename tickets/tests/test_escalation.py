@@ -197,3 +197,32 @@ def test_a_new_stay_can_be_flagged_again_up_to_level_two(customer, history):
     assert slow.escalation_level == 2 and slow.priority == "high"
     move(slow, Status.NEW, T0 + 41 * H, action="reopen")
     assert escalation_sweep(now=T0 + 400 * H).count == 0  # level 2 is the top
+
+
+def test_recompute_deadlines_command(customer):
+    ticket = sla_ticket(requester=customer, created=T0)
+    assert ticket.resolution_due_at is None
+    make_policy(response=60, resolution=8 * 60)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recompute_deadlines", "--dry-run", stdout=out, stderr=err)
+    ticket.refresh_from_db()
+    assert "would change the deadlines of 1" in out.getvalue() and ticket.resolution_due_at is None
+    call_command("recompute_deadlines", "--priority", "normal", stdout=out, stderr=err)
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == T0 + 8 * H and ticket.escalate_at == T0 + H
+    call_command("recompute_deadlines", stdout=out, stderr=err)
+    assert "changed the deadlines of 0" in out.getvalue()
+
+
+def test_ticket_page_shows_the_escalation_and_its_reason(client_for, users, late):
+    escalation_sweep(now=T0 + 8 * H)
+    page = client_for(users["admin"]).get(late.get_absolute_url()).content.decode()
+    box = page.split('id="ticket-sla"')[1].split("</section>")[0]
+    assert "level 1" in box and "resolution overdue since" in box
+
+
+def test_a_time_budget_leaves_the_rest_for_the_next_run(late):
+    result = escalation_sweep(now=T0 + 9 * H, max_seconds=0)
+    late.refresh_from_db()
+    assert result.count == 0 and result.remaining == 1 and late.escalation_level == 0
+    assert escalation_sweep(now=T0 + 9 * H, max_seconds=60).count == 1

@@ -222,3 +222,31 @@ def test_list_filter_for_every_role(client_for, users, role):
     assert "Due soon" in page and "Plenty of time" not in page
     bad = client_for(users[role]).get(reverse("tickets:list") + "?sla=nonsense")
     assert bad.status_code == 200  # an unknown filter value is ignored, never a 500
+
+
+@pytest.mark.parametrize("role", ["customer", "engineer", "admin"])
+def test_api_filters_by_deadline_and_shows_due_times(client_for, users, role):
+    make_policy(response=60, resolution=8 * 60)
+    now = timezone.now()
+    late = sla_ticket(requester=users["customer"], created=now - 2 * H, title="Late one")
+    sla_ticket(requester=users["customer"], created=now, title="Fresh one")
+    data = client_for(users[role]).get("/api/v1/tickets/?sla=breached").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert [row["id"] for row in rows] == [late.pk]
+    assert rows[0]["response_due_at"] and rows[0]["responded_at"] is None
+
+
+def test_queue_sorts_by_the_nearest_resolution_deadline(client_for, users):
+    make_policy(response=60, resolution=8 * 60)
+    now = timezone.now()
+    sla_ticket(requester=users["customer"], created=now - H, title="Second due")
+    sla_ticket(requester=users["customer"], created=now - 3 * H, title="First due")
+    sla_ticket(requester=users["customer"], created=now - 5 * H, title="No policy", priority="low")
+    page = client_for(users["admin"]).get(reverse("tickets:queue") + "?sort=due").content.decode()
+    assert page.index("First due") < page.index("Second due") < page.index("No policy")
+
+
+def test_due_soon_window_follows_the_setting(client_for, users, settings):
+    settings.FIXDESK_SLA_DUE_SOON_HOURS = 2
+    page = client_for(users["admin"]).get(reverse("tickets:queue")).content.decode()
+    assert "Due within 2 hours" in page
