@@ -38,5 +38,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="api-not-found"),
 ]
