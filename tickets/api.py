@@ -311,11 +311,12 @@ def _make_action_endpoint(transition):
     endpoint.__name__ = f"action_{name}"
     endpoint.__doc__ = (f"{transition.label}: allowed from {', '.join(transition.sources)} for "
                         f"{', '.join(transition.parties)}. 409 when the workflow refuses it now.")
-    endpoint = extend_schema(
+    endpoint = action(detail=True, methods=["post"], url_path=f"actions/{name}", url_name=f"action-{name}")(endpoint)
+    # extend_schema goes outside action(), as with decorators.
+    return extend_schema(
         summary=f"Workflow action `{name}`: {transition.label}", parameters=[TICKET_ID], request=body,
         responses={200: TicketSerializer, 409: CONFLICT},
     )(endpoint)
-    return action(detail=True, methods=["post"], url_path=f"actions/{name}", url_name=f"action-{name}")(endpoint)
 
 
 # One endpoint per row of the transition table: the table is the only place knowing the actions.
