@@ -63,6 +63,18 @@ def test_unknown_paths_under_api_are_json_404s(client_for, admin, path):
     assert response.json()["code"] == "not_found"
 
 
+def test_unknown_paths_are_json_404s_for_writes_too(admin):
+    from rest_framework.authtoken.models import Token
+    from werkzeug.test import Client
+
+    from helpdesk.wsgi import application
+
+    token = Token.objects.create(user=admin)
+    response = Client(application).post("/api/v1/tickets/null/actions/take/",
+                                        headers={"Authorization": f"Token {token.key}"})
+    assert response.status_code == 404 and response.headers["Content-Type"] == "application/json"
+
+
 def test_wrong_method_is_a_json_405(client_for, admin):
     response = client_for(admin).put("/api/v1/tickets/1/", {}, content_type="application/json")
     assert response.status_code == 405 and response.json()["status"] == 405
