@@ -19,6 +19,10 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
+    def get_permissions(self):
+        # Anyone may ask for a token; only its holder drops it.
+        return [IsAuthenticated()] if self.request and self.request.method == "DELETE" else super().get_permissions()
+
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):
         """Exchange e-mail and password for an API token (the same token on every call)."""

@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EquipmentStatusEnum": "facilities.models.Equipment.Status",
     "RoleEnum": "accounts.models.Role",
     "TicketActionEnum": "tickets.workflow.ACTIONS",
+    "PriorityEnum": "tickets.models.Priority",
 }
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Fixdesk's REST API: every operation of the web pages under the same permissions. "

@@ -10,8 +10,9 @@ from django.http import FileResponse, Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, generics, status, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -26,6 +27,8 @@ from tickets.serializers import (
     CommentSerializer,
     CommentWriteSerializer,
     EventSerializer,
+    MacroApplySerializer,
+    MacroSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
     TicketFilterSerializer,
@@ -261,6 +264,23 @@ class TicketViewSet(viewsets.GenericViewSet):
     def photo_thumbnail(self, request, pk=None, photo_pk=None):
         return self._photo_file(request, pk, photo_pk, thumbnail=True)
 
+    @extend_schema(summary="Apply a macro (admins, engineers): post its text and perform its actions, all or nothing",
+                   parameters=[TICKET_ID], request=MacroApplySerializer,
+                   responses={200: TicketSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], url_path="apply-macro")
+    def apply_macro(self, request, pk=None):
+        ticket = self.get_object()
+        if not permissions.can_use_macros(request.user):
+            raise exceptions.PermissionDenied
+        data = MacroApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        macro = values.pop("macro")
+        if "body" not in values:
+            values["body"] = services.macro_render(macro=macro, ticket=ticket, actor=request.user)
+        call(services.macro_apply, actor=request.user, ticket=ticket, macro=macro, **values)
+        return self._ticket_response(pk)
+
     @extend_schema(summary="The ticket's audit trail, oldest first (internal details: staff only)",
                    parameters=[TICKET_ID], responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -291,16 +311,59 @@ def _make_action_endpoint(transition):
     endpoint.__name__ = f"action_{name}"
     endpoint.__doc__ = (f"{transition.label}: allowed from {', '.join(transition.sources)} for "
                         f"{', '.join(transition.parties)}. 409 when the workflow refuses it now.")
-    endpoint = extend_schema(
+    endpoint = action(detail=True, methods=["post"], url_path=f"actions/{name}", url_name=f"action-{name}")(endpoint)
+    # extend_schema goes outside action(), as with decorators.
+    return extend_schema(
         summary=f"Workflow action `{name}`: {transition.label}", parameters=[TICKET_ID], request=body,
         responses={200: TicketSerializer, 409: CONFLICT},
     )(endpoint)
-    return action(detail=True, methods=["post"], url_path=f"actions/{name}", url_name=f"action-{name}")(endpoint)
 
 
 # One endpoint per row of the transition table: the table is the only place knowing the actions.
 for _transition in workflow.TRANSITIONS.values():
     setattr(TicketViewSet, f"action_{_transition.action}", _make_action_endpoint(_transition))
+
+
+class MacroPermission(BasePermission):
+    def has_permission(self, request, view):
+        return permissions.can_use_macros(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Macros the caller may use: shared ones and their own"),
+    create=extend_schema(summary="Add a personal macro (or, admins, a shared one)"),
+    partial_update=extend_schema(summary="Change a macro you manage"),
+    destroy=extend_schema(summary="Delete a macro you manage"),
+)
+class MacroViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MacroSerializer
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    permission_classes = [IsAuthenticated, MacroPermission]
+
+    def get_queryset(self):
+        return selectors.macros_for(self.request.user).order_by("name", "id")
+
+    def create(self, request):
+        data = MacroSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        macro = services.macro_create(actor=request.user, shared=values.pop("shared", False), **values)
+        return Response(MacroSerializer(macro).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        macro = self.get_object()
+        data = MacroSerializer(macro, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {k: getattr(macro, k) for k in ("name", "body", "set_priority", "action", "assign_to")}
+        values.update({k: v for k, v in data.validated_data.items() if k != "shared"})
+        return Response(MacroSerializer(services.macro_update(actor=request.user, macro=macro, **values)).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.macro_delete(actor=request.user, macro=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CategoryList(generics.ListAPIView):
@@ -315,6 +378,7 @@ class CategoryList(generics.ListAPIView):
 
 def register(router):
     router.register("tickets", TicketViewSet, basename="ticket")
+    router.register("macros", MacroViewSet, basename="macro")
 
 
 # Service reports, read-only (tickets/api_reports.py).

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from facilities.models import Equipment, Location, Site, Vehicle
 from tickets import selectors, workflow
 from tickets.forms import STATUS_FILTERS
-from tickets.models import Category, Comment, Photo, Priority, Status, Ticket, TicketEvent
+from tickets.models import Category, Comment, Macro, Photo, Priority, Status, Ticket, TicketEvent
 from tickets.services import MAX_PHOTOS
 
 User = get_user_model()
@@ -210,3 +210,31 @@ class EventSerializer(serializers.ModelSerializer):
     def get_changes(self, obj) -> dict:
         # The view decides what the caller may read (internal details are dropped for customers).
         return getattr(obj, "visible_changes", obj.changes)
+
+
+class MacroSerializer(serializers.ModelSerializer):
+    shared = serializers.BooleanField(required=False, default=False,
+                                      help_text="Admins only: shared with every engineer (else a personal macro).")
+    set_priority = serializers.ChoiceField(choices=[("", "-"), *Priority.choices], required=False, allow_blank=True)
+    action = serializers.ChoiceField(choices=[("", "-"), *((a, a) for a in workflow.ACTIONS)], required=False,
+                                     allow_blank=True, help_text="A workflow action the macro performs.")
+    assign_to = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                   allow_null=True)
+
+    class Meta:
+        model = Macro
+        fields = ("id", "name", "body", "set_priority", "action", "assign_to", "shared", "active")
+        read_only_fields = ("id", "active")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["shared"] = instance.owner_id is None
+        return data
+
+
+class MacroApplySerializer(serializers.Serializer):
+    macro = serializers.PrimaryKeyRelatedField(queryset=Macro.objects.filter(active=True))
+    body = serializers.CharField(required=False, allow_blank=True, max_length=10_000,
+                                 help_text="The text to post; the macro's text with placeholders filled when omitted.")
+    is_internal = serializers.BooleanField(required=False, default=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)

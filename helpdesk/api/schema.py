@@ -30,8 +30,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A machine-readable code: invalid, not_found, conflict, throttled, ...")
     detail = serializers.CharField(help_text="A human-readable message.")
     errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
-        help_text="Only on 400: field name (or `non_field_errors`) -> messages.",
+        child=serializers.JSONField(), required=False,
+        help_text="Only on 400: field name (or `non_field_errors`) -> list of messages; for a list or nested "
+                  "field, an object keyed by index or sub-field holding such lists.",
     )
 
 

@@ -383,3 +383,46 @@ def test_categories_are_the_active_ones(api, users):
     Category.objects.create(name="Repair")
     Category.objects.create(name="Old", active=False)
     assert [c["name"] for c in api(users["customer"]).get("/api/v1/categories/").json()] == ["Repair"]
+
+
+# --- macros ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("role", "code"), [("admin", 200), ("engineer", 200), ("technician", 403),
+                                            ("customer", 403)])
+def test_macros_are_for_admins_and_engineers(api, users, role, code):
+    assert api(users[role]).get("/api/v1/macros/").status_code == code
+
+
+def test_macro_crud_through_the_services(api, users):
+    engineer, admin = api(users["engineer"]), api(users["admin"])
+    shared = admin.post("/api/v1/macros/", {"name": "Parts", "body": "Waiting for parts, {requester_first_name}.",
+                                            "shared": True})
+    assert shared.status_code == 201 and shared.json()["shared"] is True
+    refused = engineer.post("/api/v1/macros/", {"name": "Mine", "body": "x", "shared": True})
+    assert refused.status_code == 403
+    mine = engineer.post("/api/v1/macros/", {"name": "Mine", "body": "On my way"})
+    assert mine.status_code == 201 and mine.json()["shared"] is False
+    assert {m["name"] for m in engineer.get("/api/v1/macros/").json()["results"]} == {"Parts", "Mine"}
+    assert engineer.patch(f"/api/v1/macros/{shared.json()['id']}/", {"name": "Hijack"}).status_code == 403
+    renamed = engineer.patch(f"/api/v1/macros/{mine.json()['id']}/", {"name": "Coming"})
+    assert renamed.status_code == 200 and renamed.json()["body"] == "On my way"
+    bad = engineer.post("/api/v1/macros/", {"name": "A", "body": "b", "action": "assign"})
+    assert bad.status_code == 400 and "assign_to" in bad.json()["errors"]
+    assert engineer.delete(f"/api/v1/macros/{mine.json()['id']}/").status_code == 204
+    assert admin.get(f"/api/v1/macros/{mine.json()['id']}/").status_code == 404
+
+
+def test_apply_macro_posts_its_text_and_performs_its_action(api, users):
+    ticket = make_ticket(requester=users["customer"])
+    admin = api(users["admin"])
+    macro = admin.post("/api/v1/macros/", {"name": "OK", "body": "Approved, {requester_first_name}.",
+                                           "action": "approve", "set_priority": "high", "shared": True}).json()
+    response = admin.post(f"/api/v1/tickets/{ticket.pk}/apply-macro/", {"macro": macro["id"], "version": 1})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved" and response.json()["priority"] == "high"
+    assert ticket.comments.get().body == f"Approved, {users['customer'].first_name}."
+    again = admin.post(f"/api/v1/tickets/{ticket.pk}/apply-macro/", {"macro": macro["id"]})
+    assert again.status_code == 409  # approve is not possible twice: nothing is posted
+    assert ticket.comments.count() == 1
+    assert api(users["customer"]).post(f"/api/v1/tickets/{ticket.pk}/apply-macro/",
+                                       {"macro": macro["id"]}).status_code == 403
