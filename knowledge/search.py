@@ -177,12 +177,13 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
     _fts_ready.clear()
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})"
-            )
-            if rebuild:
-                cursor.execute(f"REINDEX INDEX {GIN_INDEX}")
-            return "postgres: GIN index present"
+            # An expression index is always current: nothing to rebuild, only to create if missing
+            # (checked first: DDL is refused in a transaction with pending deferred constraint checks).
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            if cursor.fetchone():
+                return "postgres: GIN index present (always current)"
+            cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})")
+            return "postgres: GIN index created"
         if conn.vendor != "sqlite":
             return f"{conn.vendor}: no full-text index (basic search)"
         if not _sqlite_has_fts5(cursor):
