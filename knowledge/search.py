@@ -119,9 +119,12 @@ def _fts5(qs, words, match_all):
     quoted[-1] += "*"
     query = (" " if match_all else " OR ").join(quoted)
     # Only constants are formatted into the SQL; the MATCH expression is a bound parameter.
+    # The unary ``+`` keeps SQLite from probing the FTS table once per article row (the planner
+    # would otherwise start from an article index, e.g. status): the full-text match drives the
+    # join and articles are fetched by primary key (13 s -> 4 ms for a count at 100,000 articles).
     return (qs.extra(  # noqa: S610
         tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"], params=[query],
+        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s"], params=[query],
         select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
     ).order_by("-rank", "-id"))
 
