@@ -119,9 +119,12 @@ def _fts5(qs, words, match_all):
     quoted[-1] += "*"
     query = (" " if match_all else " OR ").join(quoted)
     # Only constants are formatted into the SQL; the MATCH expression is a bound parameter.
+    # The unary ``+`` keeps SQLite from probing the FTS table once per article row (the planner
+    # would otherwise start from an article index, e.g. status): the full-text match drives the
+    # join and articles are fetched by primary key (13 s -> 4 ms for a count at 100,000 articles).
     return (qs.extra(  # noqa: S610
         tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = {TABLE}.id", f"{FTS_TABLE} MATCH %s"], params=[query],
+        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s"], params=[query],
         select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
     ).order_by("-rank", "-id"))
 
@@ -177,12 +180,13 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
     _fts_ready.clear()
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})"
-            )
-            if rebuild:
-                cursor.execute(f"REINDEX INDEX {GIN_INDEX}")
-            return "postgres: GIN index present"
+            # An expression index is always current: nothing to rebuild, only to create if missing
+            # (checked first: DDL is refused in a transaction with pending deferred constraint checks).
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            if cursor.fetchone():
+                return "postgres: GIN index present (always current)"
+            cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})")
+            return "postgres: GIN index created"
         if conn.vendor != "sqlite":
             return f"{conn.vendor}: no full-text index (basic search)"
         if not _sqlite_has_fts5(cursor):

@@ -217,3 +217,15 @@ def test_dashboard_panel_by_role(client_for, users, kb, role):
     assert title in html
     if role == "customer":
         assert "Compressor relay trick" not in html
+
+
+def test_suggest_query_budget(client_for, users, kb, plant, article_factory, django_assert_max_num_queries):
+    for i in range(20):
+        article_factory(author=users["engineer"], title=f"Water drip case {i}")
+        make_ticket(requester=users["customer"], status=Status.CLOSED, equipment=plant["ac1"],
+                    title=f"Water drip {i}")
+    c = client_for(users["customer"])
+    with django_assert_max_num_queries(8):
+        response = c.get(reverse("knowledge:suggest"), {"title": "water drip", "equipment": plant["ac1"].pk})
+    html = response.content.decode()
+    assert html.count("This solved it") == 5 and html.count("Solved before:") == 5
