@@ -85,6 +85,8 @@ class TicketFilterSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(required=False, min_value=1)
     unassigned = serializers.BooleanField(required=False, default=False)
     escalated = serializers.BooleanField(required=False, default=False)
+    sla = serializers.ChoiceField(choices=[("breached", "breached"), ("due_soon", "due soon")], required=False,
+                                  help_text="`breached`: a deadline has passed; `due_soon`: one falls due soon")
     sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False, help_text="Default `-created`")
 
 
