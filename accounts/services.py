@@ -376,3 +376,36 @@ def organization_update(*, actor: User, organization: Organization, name: str,
     org.full_clean()
     org.save()
     return org
+
+
+# --- password reset helper for views ----------------------------------------------------------
+
+def password_reset_token_for(user: User) -> tuple[str, str]:
+    """(uidb64, token) for a password-reset link; used by tests and the admin's reset e-mail."""
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+
+
+# --- API tokens (the REST API's script credentials) --------------------------------------------
+
+@transaction.atomic
+def api_token_create(*, actor: User) -> str:
+    """A new API token for ``actor``, replacing any previous one (which stops working at once)."""
+    from rest_framework.authtoken.models import Token
+
+    if not permissions._active(actor):
+        raise PermissionDenied(_("Log in first."))
+    Token.objects.filter(user=actor).delete()
+    token = Token.objects.create(user=actor)
+    _event(actor, AccountEvent.Action.UPDATED, actor=actor, new="API token created")
+    return token.key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User) -> bool:
+    """Drop ``actor``'s API token; True when there was one."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _rows = Token.objects.filter(user=actor).delete()
+    if deleted:
+        _event(actor, AccountEvent.Action.UPDATED, actor=actor, new="API token revoked")
+    return bool(deleted)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.views_api_token import api_token
 
 app_name = "accounts"
 
@@ -30,4 +31,5 @@ urlpatterns = [
     path("people/<int:pk>/invitation/", views.person_resend_invitation, name="person_resend_invitation"),
     path("organisations/", views.organizations, name="organizations"),
     path("organisations/<int:pk>/", views.organization_edit, name="organization_edit"),
+    path("profile/api-token/", api_token, name="api_token"),
 ]

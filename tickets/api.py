@@ -23,6 +23,8 @@ from tickets.errors import TicketError
 from tickets.models import Category, Status, Ticket
 from tickets.serializers import (
     ActionInfoSerializer,
+    BulkResultSerializer,
+    BulkSerializer,
     CategorySerializer,
     CommentSerializer,
     CommentWriteSerializer,
@@ -133,6 +135,23 @@ class TicketViewSet(viewsets.GenericViewSet):
         if not permissions.can_have_jobs(request.user):
             raise exceptions.PermissionDenied
         return self._page(selectors.jobs_for(request.user).select_related(*API_RELATED))
+
+    @extend_schema(summary="Bulk action from the queue (admins): approve, assign or close many tickets",
+                   request=BulkSerializer, responses={200: BulkResultSerializer})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        if not permissions.can_bulk_edit(request.user):
+            raise exceptions.PermissionDenied("Only admins use bulk actions.")
+        data = BulkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        ids = values.pop("tickets")
+        visible = {t.pk: t for t in selectors.tickets_visible_to(request.user).filter(pk__in=ids)}
+        done, failed = services.tickets_bulk_transition(
+            actor=request.user, tickets=[visible[pk] for pk in dict.fromkeys(ids) if pk in visible], **values)
+        refused = [{"id": t.pk, "detail": why} for t, why in failed]
+        refused += [{"id": pk, "detail": "No such ticket."} for pk in dict.fromkeys(ids) if pk not in visible]
+        return Response(BulkResultSerializer({"done": [t.pk for t in done], "refused": refused}).data)
 
     # --- create, read, update, delete ----------------------------------------------------
 

@@ -13,7 +13,7 @@ from facilities.models import Equipment, Location, Site, Vehicle
 from tickets import selectors, workflow
 from tickets.forms import STATUS_FILTERS
 from tickets.models import Category, Comment, Macro, Photo, Priority, Status, Ticket, TicketEvent
-from tickets.services import MAX_PHOTOS
+from tickets.services import BULK_ACTIONS, MAX_PHOTOS
 
 User = get_user_model()
 PHONE_HELP = ("Phone number. Sent as E.164 (+447911123456) or national (read in the default region); "
@@ -240,3 +240,22 @@ class MacroApplySerializer(serializers.Serializer):
                                  help_text="The text to post; the macro's text with placeholders filled when omitted.")
     is_internal = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+
+
+class BulkSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a, a) for a in BULK_ACTIONS])
+    tickets = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=200,
+                                    help_text="Ticket ids (ones the caller may not see count as refused).")
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                  allow_null=True, help_text="For `assign`.")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the tickets changed")
+    refused = BulkRefusalSerializer(many=True, help_text="Each ticket left unchanged, and why")

@@ -426,3 +426,20 @@ def test_apply_macro_posts_its_text_and_performs_its_action(api, users):
     assert ticket.comments.count() == 1
     assert api(users["customer"]).post(f"/api/v1/tickets/{ticket.pk}/apply-macro/",
                                        {"macro": macro["id"]}).status_code == 403
+
+
+def test_bulk_actions_report_every_refusal(api, users, other_customer):
+    new = make_ticket(requester=users["customer"])
+    closed = make_ticket(requester=users["customer"], status=Status.CLOSED)
+    response = api(users["admin"]).post("/api/v1/tickets/bulk/", {
+        "action": "approve", "tickets": [new.pk, closed.pk, 999999]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["done"] == [new.pk]
+    assert {r["id"] for r in response.json()["refused"]} == {closed.pk, 999999}
+    new.refresh_from_db()
+    assert new.status == Status.APPROVED
+    for role in ("engineer", "technician", "customer"):
+        assert api(users[role]).post("/api/v1/tickets/bulk/", {"action": "close", "tickets": [new.pk]},
+                                     format="json").status_code == 403
+    bad = api(users["admin"]).post("/api/v1/tickets/bulk/", {"action": "start", "tickets": [new.pk]}, format="json")
+    assert bad.status_code == 400 and "action" in bad.json()["errors"]
