@@ -81,6 +81,12 @@ def seed_articles(n: int, *, seed: int = 7, chunk: int = 5000, stdout=sys.stdout
             Article.objects.bulk_create(rows, batch_size=1000)
         have += size
         stdout.write(f"articles: {have:,}/{n:,} ({have / n:.0%})\n")
+    # Fresh planner statistics, as autovacuum would gather: without them PostgreSQL does not
+    # know the full-text expression's selectivity and may scan the table instead of the GIN index.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE knowledge_article")
     return have
 
 

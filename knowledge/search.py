@@ -4,8 +4,9 @@
 returns it annotated with ``rank`` (higher is better; a title hit outweighs a body hit), ordered
 by rank then newest first. Backends:
 
-- ``postgres``: ``to_tsvector`` of title (weight A) and body (weight B), served by the GIN
-  expression index ``knowledge_article_search_gin``; ``ts_rank`` orders.
+- ``postgres``: ``to_tsvector`` of title (weight A) and body (weight B), stored by the database in
+  the generated column ``search_tsv`` with the GIN index ``knowledge_article_search_gin``;
+  ``ts_rank`` orders.
 - ``fts5``: SQLite's FTS5 table ``knowledge_article_fts`` (external content, kept in sync by
   triggers, Porter stemming); ``bm25`` with the title weighted 10 to the body's 1 orders.
 - ``basic``: ``icontains`` per word, ranked 10 per title hit and 1 per body hit, for SQLite
@@ -26,13 +27,17 @@ from django.db.models.expressions import RawSQL
 TABLE = "knowledge_article"
 FTS_TABLE = "knowledge_article_fts"
 GIN_INDEX = "knowledge_article_search_gin"
+# PostgreSQL: a stored generated column holding the weighted vector (not a Django field: the
+# database keeps it current on every insert and update), so ranking reads it instead of
+# re-parsing every matching article's text.
+PG_COLUMN = "search_tsv"
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 40
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 PG_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, coalesce({t}.title, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce({t}.body, '')), 'B'))"
+    "(setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(body, '')), 'B'))"
 )
 
 # Words too common to tell articles apart (PostgreSQL's english config drops them itself; the
@@ -106,7 +111,7 @@ def search_articles(qs: QuerySet, text: str, *, match_all: bool = True) -> Query
 def _postgres(qs, words, match_all):
     joiner = " & " if match_all else " | "
     query = joiner.join(words[:-1] + [words[-1] + ":*"])
-    vector = PG_VECTOR.format(t=connection.ops.quote_name(TABLE))
+    vector = f"{connection.ops.quote_name(TABLE)}.{PG_COLUMN}"
     tsquery = "to_tsquery('english'::regconfig, %s)"
     # Only constants are formatted into the SQL; what the user typed is a bound parameter.
     return (qs.extra(where=[f"{vector} @@ {tsquery}"], params=[query])  # noqa: S610
@@ -180,13 +185,21 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
     _fts_ready.clear()
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            # An expression index is always current: nothing to rebuild, only to create if missing
-            # (checked first: DDL is refused in a transaction with pending deferred constraint checks).
+            # The generated column and its index are always current: nothing to rebuild, only to
+            # create if missing (checked first: DDL is refused in a transaction with pending
+            # deferred constraint checks, as in tests).
+            cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                           [TABLE, PG_COLUMN])
+            done = []
+            if not cursor.fetchone():
+                cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {PG_COLUMN} tsvector "
+                               f"GENERATED ALWAYS AS ({PG_VECTOR}) STORED")
+                done.append("column")
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
-            if cursor.fetchone():
-                return "postgres: GIN index present (always current)"
-            cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_VECTOR.format(t=TABLE)})")
-            return "postgres: GIN index created"
+            if not cursor.fetchone():
+                cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_COLUMN})")
+                done.append("GIN index")
+            return f"postgres: {' and '.join(done)} created" if done else "postgres: GIN index present (always current)"
         if conn.vendor != "sqlite":
             return f"{conn.vendor}: no full-text index (basic search)"
         if not _sqlite_has_fts5(cursor):
@@ -209,6 +222,7 @@ def uninstall_search_index(conn=None) -> None:
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+            cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}")
         elif conn.vendor == "sqlite":
             for trigger in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
