@@ -1,0 +1,58 @@
+"""Helpers shared by the cross-app browser tests (accessibility, phone, keyboard, stories)."""
+
+from django.conf import settings
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def context_for(browser, live_server, user=None, *, phone=False):
+    """A new browser context (phone or desktop) already logged in as ``user`` (a session cookie, reused)."""
+    from django.test import Client
+
+    opts = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
+    context = browser.new_context(**opts)
+    context.set_default_timeout(10_000)
+    if user is not None:
+        client = Client()
+        client.force_login(user, backend="accounts.backends.EmailBackend")
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                              "url": live_server.url}])
+    return context
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+SMALL_TARGETS_JS = """
+(minSize) => {
+  const out = [];
+  const sel = 'main a[href], main button, main input:not([type=hidden]), main select, main textarea, main summary, '
+            + 'main [role=button], header button, header a[href]';
+  for (const el of document.querySelectorAll(sel)) {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;   // not shown
+    // Links inside running text are exempt (WCAG 2.5.8 inline exception); the skip link is off-screen.
+    if (el.tagName === 'A' && style.display === 'inline' && el.closest('p, li, td, dd, small')) continue;
+    if (el.classList.contains('skip-link')) continue;
+    let w = r.width, h = r.height;
+    if (el.type === 'checkbox' || el.type === 'radio') {               // the label is the target
+      const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+      if (label) { const lr = label.getBoundingClientRect(); w = Math.max(w, lr.width); h = Math.max(h, lr.height); }
+    }
+    if (w < minSize || h < minSize) {
+      const text = (el.innerText || el.value || el.name || '').trim().slice(0, 40);
+      out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${text}" ${Math.round(w)}x${Math.round(h)}`);
+    }
+  }
+  return out;
+}
+"""
+
+
+def small_touch_targets(page, min_size=44) -> list[str]:
+    """Visible interactive elements in the header and main smaller than ``min_size`` CSS px."""
+    return page.evaluate(SMALL_TARGETS_JS, min_size)

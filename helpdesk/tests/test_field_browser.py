@@ -1,0 +1,97 @@
+"""Field staff on a phone (no sideways scrolling, 44 px touch targets) and keyboard-only use."""
+
+import pytest
+
+from helpdesk.tests.browser_helpers import context_for, no_sideways_scroll, small_touch_targets
+from helpdesk.tests.pages_data import seed_everything
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits_a_phone(pg, where):
+    assert no_sideways_scroll(pg), f"{where}: scrolls sideways"
+    small = small_touch_targets(pg)
+    assert not small, f"{where}: touch targets under 44px: {small}"
+
+
+def _focus_is_visible(pg):
+    """The focused element shows an outline or a box shadow (Bootstrap's focus ring)."""
+    return pg.evaluate("""() => {
+        const el = document.activeElement, s = getComputedStyle(el);
+        return el !== document.body && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                                        || (s.boxShadow && s.boxShadow !== 'none'));
+    }""")
+
+
+def _tab_to(pg, predicate_js, limit=60):
+    """Press Tab until the focused element matches; every stop must show focus and follow the page order."""
+    previous = None
+    for _ in range(limit):
+        pg.keyboard.press("Tab")
+        assert _focus_is_visible(pg), f"focus not visible on {pg.evaluate('document.activeElement.outerHTML')[:120]}"
+        handle = pg.evaluate_handle("document.activeElement")
+        if previous is not None:  # DOCUMENT_POSITION_FOLLOWING: the tab order follows the page
+            assert pg.evaluate("([a, b]) => !!(a.compareDocumentPosition(b) & 4)", [previous, handle])
+        previous = handle
+        if pg.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")
+
+
+def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server, screenshot):
+    from accounts.demo import demo_user
+    from tickets.models import Ticket
+
+    objects = seed_everything()
+    ticket = Ticket.objects.get(pk=objects["ticket"])
+    context = context_for(browser, live_server, demo_user("technician"), phone=True)
+    pg = context.new_page()
+
+    pg.goto(live_server.url + "/tickets/jobs/")
+    _fits_a_phone(pg, "job list")
+    pg.get_by_role("link", name=ticket.title).first.click()
+    pg.wait_for_url(f"**{ticket.get_absolute_url()}")
+    _fits_a_phone(pg, "ticket page")
+    screenshot(pg, "field-ticket-phone")
+
+    # Put on hold, then resume: each action's form opens in place and fits the screen.
+    pg.locator("button[data-bs-target='#action-hold']").click()
+    pg.locator("#action-hold textarea[name=comment]").fill("Waiting for a spare tube.")
+    _fits_a_phone(pg, "hold form")
+    pg.locator("#action-hold button[type=submit]").click()
+    pg.locator(".alert-success").wait_for()
+    ticket.refresh_from_db()
+    assert ticket.status == "on_hold"
+    pg.get_by_role("button", name="Resume work").click()  # no comment needed: one tap
+    pg.locator(".alert-success").wait_for()
+    ticket.refresh_from_db()
+    assert ticket.status == "in_progress"
+    _fits_a_phone(pg, "ticket page after resume")
+
+    # The service-report form.
+    pg.goto(live_server.url + f"/tickets/{ticket.pk}/reports/new/")
+    _fits_a_phone(pg, "service-report form")
+    screenshot(pg, "field-report-form-phone")
+    context.close()
+
+    # Keyboard only, on a desktop: skip link first, then the actions, each stop with a visible focus ring.
+    context = context_for(browser, live_server, demo_user("technician"))
+    pg = context.new_page()
+    pg.goto(live_server.url + ticket.get_absolute_url())
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert pg.locator(".skip-link").is_visible()
+    pg.keyboard.press("Enter")  # skip the navigation
+    _tab_to(pg, "document.activeElement.dataset.bsTarget === '#action-hold'")
+    pg.keyboard.press("Enter")
+    pg.locator("#action-hold.show").wait_for()
+    _tab_to(pg, "document.activeElement.name === 'comment' && !!document.activeElement.closest('#action-hold')")
+    pg.keyboard.type("Parts on order, by keyboard.")
+    _tab_to(pg, "document.activeElement.type === 'submit' && !!document.activeElement.closest('#action-hold')")
+    pg.keyboard.press("Enter")
+    pg.locator(".alert-success").wait_for()
+    ticket.refresh_from_db()
+    assert ticket.status == "on_hold"
+    assert "by keyboard" in str(ticket.events.last().changes) or \
+        ticket.comments.filter(body__icontains="by keyboard").exists()
+    context.close()
