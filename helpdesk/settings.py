@@ -395,3 +395,5 @@ CONTENT_SECURITY_POLICY = {
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# `manage.py backup` writes fixtures in this lossless JSON (microseconds kept).
+SERIALIZATION_MODULES = {"fulljson": "helpdesk.serializers_fulljson"}

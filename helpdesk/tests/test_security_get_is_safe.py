@@ -40,7 +40,7 @@ def test_get_changes_nothing_anywhere(world):
     for route in all_routes():
         for whose in ("mine", "theirs"):
             url = reverse(route.name, kwargs=_kw(route, world, whose))
-            for role, client in clients.items():
+            for client in clients.values():
                 client.get(url, HOSTILE_QUERY)
     after = _snapshot()
     changed = {label: (len(before[label]), len(after[label])) for label in before if before[label] != after[label]}
