@@ -378,13 +378,6 @@ def organization_update(*, actor: User, organization: Organization, name: str,
     return org
 
 
-# --- password reset helper for views ----------------------------------------------------------
-
-def password_reset_token_for(user: User) -> tuple[str, str]:
-    """(uidb64, token) for a password-reset link; used by tests and the admin's reset e-mail."""
-    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
-
-
 # --- API tokens (the REST API's script credentials) --------------------------------------------
 
 @transaction.atomic

@@ -370,3 +370,31 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Authenticate with `Authorization: Token <token>` (POST /api/v1/auth/token/) or a session. "
     "Errors share one JSON shape: `{status, code, detail, errors?}`. See docs/api.md."
 )
+# --- security ---
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script,
+# no eval), no plugins, no framing, forms post only here. Inline *styles* stay allowed: templates
+# use a few style attributes (widths of progress bars), which cannot run code.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "worker-src": [SELF, "blob:"],
+    },
+}
+# Cookies the browser's scripts never read, and that never leave HTTPS in production (above).
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# `manage.py backup` writes fixtures in this lossless JSON (microseconds kept).
+SERIALIZATION_MODULES = {"fulljson": "helpdesk.serializers_fulljson"}

@@ -70,7 +70,11 @@ def equipment_photo(request, pk):
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     content_type = mimetypes.guess_type(equipment.photo.name)[0] or "application/octet-stream"
+    if content_type not in ("image/jpeg", "image/png", "image/webp", "image/gif"):
+        content_type = "application/octet-stream"  # never let a stored file render as a page
     response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{equipment.photo.name.rsplit("/", 1)[-1]}"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -43,7 +43,7 @@ class SmsBackend(BaseSmsBackend):
             headers={"Authorization": f"Basic {token}", "Accept": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310  # noqa: S310
                 body = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:500].decode("utf-8", "replace")
