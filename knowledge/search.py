@@ -195,8 +195,13 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
                 cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {PG_COLUMN} tsvector "
                                f"GENERATED ALWAYS AS ({PG_VECTOR}) STORED")
                 done.append("column")
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
-            if not cursor.fetchone():
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            row = cursor.fetchone()
+            if row and PG_COLUMN not in row[0]:
+                # An earlier build indexed the expression itself: replace it with the column's index.
+                cursor.execute(f"DROP INDEX {GIN_INDEX}")
+                row = None
+            if not row:
                 cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_COLUMN})")
                 done.append("GIN index")
             return f"postgres: {' and '.join(done)} created" if done else "postgres: GIN index present (always current)"

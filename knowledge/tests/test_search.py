@@ -106,3 +106,17 @@ def test_postgres_query_uses_the_gin_index(engineer, article_factory):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.explain()
     assert search.GIN_INDEX in plan
+
+
+def test_postgres_replaces_an_expression_index_from_an_earlier_build(engineer, article_factory):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    search.uninstall_search_index()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX {search.GIN_INDEX} ON {search.TABLE} USING gin ({search.PG_VECTOR})")
+    assert "column and GIN index created" in search.install_search_index()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.GIN_INDEX])
+        assert search.PG_COLUMN in cursor.fetchone()[0]
+    article_factory(author=engineer, title="Chiller alarm")
+    assert [a.title for a in selectors.article_list(user=engineer, q="chiller")] == ["Chiller alarm"]
