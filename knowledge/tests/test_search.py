@@ -120,3 +120,11 @@ def test_postgres_replaces_an_expression_index_from_an_earlier_build(engineer, a
         assert search.PG_COLUMN in cursor.fetchone()[0]
     article_factory(author=engineer, title="Chiller alarm")
     assert [a.title for a in selectors.article_list(user=engineer, q="chiller")] == ["Chiller alarm"]
+
+
+def test_suggestions_put_title_matches_first_and_still_find_body_matches(backend, customer, engineer,
+                                                                         article_factory):
+    article_factory(author=engineer, title="Heating notes", body="A boiler that loses pressure needs a refill.")
+    article_factory(author=engineer, title="Boiler pressure drops", body="Refill to 1.5 bar.")
+    got = [a.title for a in selectors.suggestions_for(user=customer, text="boiler pressure")]
+    assert got == ["Boiler pressure drops", "Heating notes"]
