@@ -91,11 +91,13 @@ def _has_fts(conn) -> bool:
     return _fts_ready[key]
 
 
-def search_articles(qs: QuerySet, text: str, *, match_all: bool = True) -> QuerySet:
+def search_articles(qs: QuerySet, text: str, *, match_all: bool = True, title_only: bool = False) -> QuerySet:
     """``qs`` narrowed to articles matching ``text``, annotated with ``rank``, best first.
 
     ``match_all``: every word must match (search); otherwise any word may (suggestions).
     The last word matches as a prefix, so results follow what is being typed.
+    ``title_only``: match titles only (SQLite backends; PostgreSQL ignores it and searches both),
+    a much smaller set to rank for the suggestions shown while typing.
     """
     words = terms(text)
     if not words:
@@ -104,8 +106,8 @@ def search_articles(qs: QuerySet, text: str, *, match_all: bool = True) -> Query
     if name == "postgres":
         return _postgres(qs, words, match_all)
     if name == "fts5":
-        return _fts5(qs, words, match_all)
-    return _basic(qs, words, match_all)
+        return _fts5(qs, words, match_all, title_only)
+    return _basic(qs, words, match_all, title_only)
 
 
 def _postgres(qs, words, match_all):
@@ -119,10 +121,12 @@ def _postgres(qs, words, match_all):
             .order_by("-rank", "-id"))
 
 
-def _fts5(qs, words, match_all):
+def _fts5(qs, words, match_all, title_only=False):
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     query = (" " if match_all else " OR ").join(quoted)
+    if title_only:
+        query = f"{{title}} : ({query})"
     # Only constants are formatted into the SQL; the MATCH expression is a bound parameter.
     # The unary ``+`` keeps SQLite from probing the FTS table once per article row (the planner
     # would otherwise start from an article index, e.g. status): the full-text match drives the
@@ -134,11 +138,11 @@ def _fts5(qs, words, match_all):
     ).order_by("-rank", "-id"))
 
 
-def _basic(qs, words, match_all):
+def _basic(qs, words, match_all, title_only=False):
     match = Q()
     score = Value(0)
     for word in words:
-        hit = Q(title__icontains=word) | Q(body__icontains=word)
+        hit = Q(title__icontains=word) if title_only else Q(title__icontains=word) | Q(body__icontains=word)
         match = (match & hit) if match_all else (match | hit)
         score = score + Case(When(title__icontains=word, then=Value(10)), default=Value(0),
                              output_field=IntegerField())
@@ -195,8 +199,13 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
                 cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN {PG_COLUMN} tsvector "
                                f"GENERATED ALWAYS AS ({PG_VECTOR}) STORED")
                 done.append("column")
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
-            if not cursor.fetchone():
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            row = cursor.fetchone()
+            if row and PG_COLUMN not in row[0]:
+                # An earlier build indexed the expression itself: replace it with the column's index.
+                cursor.execute(f"DROP INDEX {GIN_INDEX}")
+                row = None
+            if not row:
                 cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {TABLE} USING gin ({PG_COLUMN})")
                 done.append("GIN index")
             return f"postgres: {' and '.join(done)} created" if done else "postgres: GIN index present (always current)"

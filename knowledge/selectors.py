@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from knowledge.models import Article, ArticleStatus, Deflection, Visibility
 from knowledge.permissions import EDITORS, STAFF
-from knowledge.search import search_articles
+from knowledge.search import backend_name, search_articles
 
 LIST_RELATED = ("author",)
 SUGGESTION_LIMIT = 5
@@ -72,7 +72,13 @@ def suggestions_for(*, user, text: str, equipment=None, limit: int = SUGGESTION_
     """Published articles the user may read that match what they are typing (any word),
     the ones linked to the equipment's model or category first among equals."""
     qs = articles_visible_to(user).filter(status=ArticleStatus.PUBLISHED)
-    ranked = list(search_articles(qs, text, match_all=False)[: limit * 4])
+    # Title matches first (they outrank body matches anyway, and are far fewer to rank on SQLite);
+    # the whole text only when titles alone do not fill the list.
+    ranked = list(search_articles(qs, text, match_all=False, title_only=True)[: limit * 4])
+    if len(ranked) < limit * 4 and backend_name() != "postgres":  # PostgreSQL searched both already
+        seen = {a.pk for a in ranked}
+        ranked += [a for a in search_articles(qs, text, match_all=False)[: limit * 4] if a.pk not in seen]
+        ranked = ranked[: limit * 4]
     if equipment is not None and ranked:
         model_id = equipment.model_id
         category = (equipment.model.category or "").lower()

@@ -106,3 +106,25 @@ def test_postgres_query_uses_the_gin_index(engineer, article_factory):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.explain()
     assert search.GIN_INDEX in plan
+
+
+def test_postgres_replaces_an_expression_index_from_an_earlier_build(engineer, article_factory):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    search.uninstall_search_index()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX {search.GIN_INDEX} ON {search.TABLE} USING gin ({search.PG_VECTOR})")
+    assert "column and GIN index created" in search.install_search_index()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.GIN_INDEX])
+        assert search.PG_COLUMN in cursor.fetchone()[0]
+    article_factory(author=engineer, title="Chiller alarm")
+    assert [a.title for a in selectors.article_list(user=engineer, q="chiller")] == ["Chiller alarm"]
+
+
+def test_suggestions_put_title_matches_first_and_still_find_body_matches(backend, customer, engineer,
+                                                                         article_factory):
+    article_factory(author=engineer, title="Heating notes", body="A boiler that loses pressure needs a refill.")
+    article_factory(author=engineer, title="Boiler pressure drops", body="Refill to 1.5 bar.")
+    got = [a.title for a in selectors.suggestions_for(user=customer, text="boiler pressure")]
+    assert got == ["Boiler pressure drops", "Heating notes"]
