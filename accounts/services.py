@@ -385,7 +385,7 @@ def api_token_create(*, actor: User) -> str:
     """A new API token for ``actor``, replacing any previous one (which stops working at once)."""
     from rest_framework.authtoken.models import Token
 
-    if not permissions._active(actor):
+    if not permissions.is_signed_in(actor):
         raise PermissionDenied(_("Log in first."))
     Token.objects.filter(user=actor).delete()
     token = Token.objects.create(user=actor)

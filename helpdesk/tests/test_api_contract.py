@@ -63,7 +63,7 @@ def test_unknown_paths_under_api_are_json_404s(client_for, admin, path):
     assert response.json()["code"] == "not_found"
 
 
-def test_unknown_paths_are_json_404s_for_writes_too(admin):
+def test_unknown_paths_are_json_404s_for_writes_too(admin, wsgi_keeps_connection):
     from rest_framework.authtoken.models import Token
     from werkzeug.test import Client
 

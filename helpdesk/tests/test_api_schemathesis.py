@@ -36,6 +36,11 @@ PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/", "POST /api/v1/auth/signup/"}
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
+@pytest.fixture(autouse=True)
+def _connection(wsgi_keeps_connection):
+    pass
+
+
 @pytest.fixture
 def world(db):
     """A little of everything, so generated ids (small integers) often hit real rows."""
