@@ -27,9 +27,16 @@ def seed_everything() -> dict:
 
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker):
-    """seed_demo committed once for the module's (rolled-back) tests; flushed afterwards."""
+    """seed_demo once for the module's tests, like TestCase.setUpTestData: an outer transaction that each
+    test's own transaction nests in, rolled back at the end (no flush: migration data stays)."""
+    from django.db import transaction
+
     with django_db_blocker.unblock():
-        objects = seed_everything()
-    yield objects
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            objects = seed_everything()
+            yield objects
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
