@@ -123,7 +123,8 @@ PAGES: list[Page] = [
 # Django admin) or that need a one-time token: the matrix does not open them, the completeness
 # check knows them by name.
 NOT_PAGES = {
-    "healthz", "accounts:logout", "accounts:demo_login", "accounts:api_token", "accounts:confirm", "accounts:invite_accept",
+    "healthz", "accounts:logout", "accounts:demo_login", "accounts:api_token", "accounts:confirm",
+    "accounts:invite_accept",
     "accounts:password_reset_confirm", "accounts:email_change_confirm", "accounts:person_role",
     "accounts:person_deactivate", "accounts:person_reactivate", "accounts:person_resend_invitation",
     "facilities:location_delete", "facilities:equipment_photo", "facilities:equipment_label",
