@@ -21,6 +21,7 @@ from helpdesk.api.schema import CONFLICT
 from tickets import permissions, selectors, services, workflow
 from tickets.errors import TicketError
 from tickets.models import Category, Status, Ticket
+from tickets.pagination import CappedPageNumberPagination
 from tickets.serializers import (
     ActionInfoSerializer,
     BulkResultSerializer,
@@ -84,6 +85,7 @@ class ImageRenderer(BaseRenderer):
 )
 class TicketViewSet(viewsets.GenericViewSet):
     serializer_class = TicketSerializer
+    pagination_class = CappedPageNumberPagination  # no COUNT over the whole table per page
     lookup_value_regex = "[0-9]+"
     queryset = Ticket.objects.none()  # schema generation only; every read uses the selectors
 

@@ -118,6 +118,19 @@ class Ticket(models.Model):
             models.Index(fields=["escalate_at"], name="ticket_escalate_at_idx",
                          condition=models.Q(escalate_at__isnull=False)),
             models.Index(fields=["status", "category", "status_changed_at"], name="ticket_status_since_idx"),
+            # Live-ticket lists at scale (docs/bench.md): the default order, the queue by status,
+            # the escalation sweep and the per-site filter, each served without sorting the table.
+            models.Index(fields=["-created_at", "-id"], name="ticket_live_created_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            models.Index(fields=["status", "-created_at", "-id"], name="ticket_live_status_created_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            models.Index(fields=["status", "escalation_level", "created_at"], name="ticket_escalation_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            models.Index(fields=["site", "status", "-created_at"], name="ticket_site_status_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            # The open-jobs count of the assignment sidebar, index-only (facilities.selectors).
+            models.Index(fields=["assignee", "status"], name="ticket_live_assignee_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

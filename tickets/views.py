@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,12 +17,13 @@ from tickets import permissions, selectors, services, workflow
 from tickets.errors import StaleTicket, TicketError
 from tickets.forms import ActionForm, BulkForm, CommentForm, FilterForm, PhotoForm, TicketForm
 from tickets.models import Macro
+from tickets.pagination import CappedPaginator
 
 PER_PAGE = 25
 
 
 def _paginate(request, qs):
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
