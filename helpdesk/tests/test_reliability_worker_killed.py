@@ -124,8 +124,9 @@ def test_worker_killed_mid_send_every_delivery_sent_exactly_once(user_factory, t
         time.sleep(3)  # duplicate tasks still queued must send nothing
         assert sorted(m["To"] for m in gateway.received) == sorted(t.phone.as_e164 for t in techs)
         assert sorted(m["to"][0] for m in smtp.received) == sorted(t.email for t in techs)
-        released = outbox.get(channel=Channel.SMS, attempts__gte=2)
-        assert released.last_error == "worker lost while sending"
+        released = outbox.filter(channel=Channel.SMS, attempts__gte=2)  # one or both workers were mid-send
+        assert released.exists()
+        assert {d.last_error for d in released} == {"worker lost while sending"}
     finally:
         if first.poll() is None:
             _kill_group(first, signal.SIGKILL)
