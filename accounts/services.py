@@ -146,6 +146,7 @@ def user_password_reset_completed(*, user: User) -> User:
     """A password set through a reset link proves the address: confirm it if it was not yet, and
     lift the log-in lock-out of the account."""
     _event(user, AccountEvent.Action.PASSWORD_RESET, actor=user)
+    user_tokens_revoke(user=user)  # whoever knew the old password loses API access too
     # Whoever proved they own the mailbox may log in at once: lift the per-account lock-out.
     from axes.utils import reset as axes_reset
 
@@ -298,6 +299,15 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
     user.save(update_fields=["role", "is_staff", "is_superuser"])
     user_groups_sync(user)
     return user
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Revoke ``user``'s API tokens (after a password change or reset). Returns how many."""
+    if not apps.is_installed("rest_framework.authtoken"):
+        return 0
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).delete()[0]
 
 
 def user_sessions_end(*, user: User) -> int:

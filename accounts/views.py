@@ -222,6 +222,8 @@ class PasswordChangeView(ErrorMessageMixin, auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # Other sessions end by themselves (their session hash no longer matches); API tokens don't.
+        services.user_tokens_revoke(user=form.user)
         messages.success(self.request, _("Your password is changed. Other devices have been logged out."))
         return response
 

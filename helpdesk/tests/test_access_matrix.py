@@ -25,13 +25,15 @@ def _kw(route, w, whose):
     person = w.customer if whose == "mine" else w.other
     for arg in route.kwargs:
         if arg == "pk":
-            if name.startswith("tickets:macro"):
+            if name == "api:ticket-report":
+                kw[arg] = w.reports[whose].pk
+            elif name.startswith(("tickets:macro", "api:macro")):
                 kw[arg] = w.macro.pk
             elif name.startswith(("tickets:", "api:ticket-")):
                 kw[arg] = ticket.pk
             elif name.startswith("knowledge:"):
                 kw[arg] = w.article.pk
-            elif name.startswith("notifications:message"):
+            elif name.startswith(("notifications:message", "api:message")):
                 kw[arg] = w.messages[whose].pk
             elif name.startswith(("notifications:", "api:notification")):
                 kw[arg] = w.notes[whose].pk
@@ -265,11 +267,28 @@ EXPECT = {
     "tickets:report_sign": (405, 405, 405, 405, 405),
     "tickets:report_submit": (405, 405, 405, 405, 405),
     "tickets:report_void": (405, 405, 405, 405, 405),
+    # Routes already on main from other branches (measured on main + this branch at 13:50).
+    "accounts:api_token": (302, 405, 405, 405, 405),
+    "api:contact-list": (401, 200, 200, 200, 200),
+    "api:conversation-detail": (401, 200, 200, 200, 404),
+    "api:conversation-list": (401, 200, 200, 200, 200),
+    "api:conversation-send": (401, 405, 405, 405, 405),
+    "api:macro-detail": (401, 200, 200, 403, 403),
+    "api:macro-list": (401, 200, 200, 403, 403),
+    "api:message-detail": (401, 405, 405, 405, 405),
+    "api:ticket-apply-macro": (401, 405, 405, 405, 405),
+    "api:ticket-bulk": (401, 405, 405, 405, 405),
+    "api:ticket-report": (401, 200, 200, 200, 200),
+    "api:ticket-reports": (401, 200, 200, 200, 200),
+
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
 # for these roles (existence must not leak), where the "mine" object answered 200.
 OUTSIDERS = {
+    "api:conversation-detail": ('technician',),
+    "api:ticket-report": ('technician', 'customer'),
+    "api:ticket-reports": ('technician', 'customer'),
     "api:notification-detail": ('customer',),
     "api:ticket-available": ('technician', 'customer'),
     "api:ticket-comments": ('technician', 'customer'),
@@ -298,13 +317,19 @@ OUTSIDERS = {
 }
 
 
+# Rows for routes that exist on main but not yet on this branch (remove this set after the merge).
+ARRIVING_FROM_MAIN = {"accounts:api_token", "api:contact-list", "api:conversation-detail", "api:conversation-list",
+                      "api:conversation-send", "api:macro-detail", "api:macro-list", "api:message-detail",
+                      "api:ticket-apply-macro", "api:ticket-bulk", "api:ticket-report", "api:ticket-reports"}
+
+
 def test_every_route_has_an_expectation():
     names = {r.name for r in all_routes()}
     missing = sorted(names - set(EXPECT))
-    stale = sorted(set(EXPECT) - names)
+    stale = sorted(set(EXPECT) - names - ARRIVING_FROM_MAIN)
     assert not missing, f"Routes without an access expectation (add them to EXPECT): {missing}"
     assert not stale, f"Expectations for routes that no longer exist: {stale}"
-    assert set(OUTSIDERS) <= names
+    assert set(OUTSIDERS) <= names | ARRIVING_FROM_MAIN
 
 
 @pytest.mark.django_db
@@ -327,6 +352,8 @@ def test_objects_out_of_reach_answer_404(world):
     wrong = {}
     routes = {r.name: r for r in all_routes()}
     for name, roles in OUTSIDERS.items():
+        if name not in routes:
+            continue
         url = _url(routes[name], world, "theirs")
         for role in roles:
             status = clients[role].get(url).status_code

@@ -1,0 +1,137 @@
+"""The django-q2 worker killed (SIGKILL, whole process group) in the middle of sending an SMS: after
+a restart every delivery is sent exactly once. Real ``qcluster`` processes, a local SMS gateway
+that holds the first request open (the kill lands mid-send) and a local SMTP server; builds on
+the notifications integration test's helpers. Needs a database a second process can see
+(PostgreSQL, or the notifications file database)."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django_q.tasks import async_task
+
+from accounts.models import Role
+from notifications.models import Channel, Delivery, DeliveryStatus
+from notifications.tests import helpers
+from notifications.tests.fakes import FakeSmtpServer
+from notifications.tests.test_integration_qcluster import _database_url, wait_for
+from tickets.models import Status
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+class HangingSmsGateway:
+    """Twilio-like gateway. While ``hang`` is set, a request is held open (``entered`` is set) until
+    ``release``; then the connection is dropped without accepting the message."""
+
+    def __init__(self):
+        self.hang = True
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.received, self.lock = [], threading.Lock()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):  # noqa: N802
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+                if gateway.hang:
+                    gateway.entered.set()
+                    gateway.release.wait(60)
+                    self.close_connection = True
+                    return  # no answer: the message was never accepted
+                with gateway.lock:
+                    gateway.received.append(form)
+                    sid = f"SM{len(gateway.received):032d}"
+                body = f'{{"sid": "{sid}", "status": "queued"}}'.encode()
+                self.send_response(201)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _start_cluster(smtp, gateway, log_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.tests.settings_qcluster_kill",
+           "DATABASE_URL": _database_url(), "FAKE_SMTP_PORT": str(smtp.port), "FAKE_SMS_URL": gateway.url,
+           "NOTIFICATIONS_RETRY_BASE_SECONDS": "1", "Q_SYNC": "0"}
+    log = open(log_path, "a")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True)
+    return proc, log
+
+
+def _kill_group(proc, sig):
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def test_worker_killed_mid_send_every_delivery_sent_exactly_once(user_factory, tmp_path):
+    database_url = _database_url()  # skips when the test database is in memory
+    assert database_url
+    gateway, smtp = HangingSmsGateway(), FakeSmtpServer().start()
+    first, log1 = _start_cluster(smtp, gateway, tmp_path / "qcluster.log")
+    second = log2 = None
+    try:
+        customer, admin = user_factory(Role.CUSTOMER), user_factory(Role.ADMIN)
+        techs = [user_factory(Role.TECHNICIAN) for _ in range(2)]
+        for tech in techs:
+            helpers.transition(helpers.make_ticket(customer, status=Status.APPROVED), "assign", actor=admin,
+                               assignee=tech, to_status=Status.ASSIGNED)
+        outbox = Delivery.objects.filter(channel__in=[Channel.SMS, Channel.EMAIL])
+        assert outbox.count() == 4
+
+        assert gateway.entered.wait(90), "a worker started sending an SMS"
+        assert outbox.filter(channel=Channel.SMS, status=DeliveryStatus.SENDING).exists()
+        _kill_group(first, signal.SIGKILL)  # the whole cluster, workers included, mid-send
+        log1.close()
+        gateway.hang = False
+        gateway.release.set()  # the held request is dropped unanswered: never accepted
+
+        second, log2 = _start_cluster(smtp, gateway, tmp_path / "qcluster.log")
+
+        def all_sent():
+            async_task("notifications.tasks.sweep_deliveries")  # what the periodic schedule does
+            time.sleep(0.5)
+            return outbox.filter(status=DeliveryStatus.SENT).count() == 4
+
+        wait_for(all_sent, "every delivery sent after the restart")
+        time.sleep(3)  # duplicate tasks still queued must send nothing
+        assert sorted(m["To"] for m in gateway.received) == sorted(t.phone.as_e164 for t in techs)
+        assert sorted(m["to"][0] for m in smtp.received) == sorted(t.email for t in techs)
+        released = outbox.filter(channel=Channel.SMS, attempts__gte=2)  # one or both workers were mid-send
+        assert released.exists()
+        assert {d.last_error for d in released} == {"worker lost while sending"}
+    finally:
+        if first.poll() is None:
+            _kill_group(first, signal.SIGKILL)
+        if second is not None:
+            _kill_group(second, signal.SIGTERM)
+            log2.close()
+        gateway.stop()
+        smtp.stop()
