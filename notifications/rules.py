@@ -17,6 +17,7 @@ WEB, EMAIL, SMS = Channel.WEB, Channel.EMAIL, Channel.SMS
 class Audience(StrEnum):
     REQUESTER = "requester"  # the ticket's requester
     ASSIGNEE = "assignee"  # the ticket's engineer or technician
+    ASSIGNEE_AT_LEVEL_1 = "assignee at level 1"  # the assignee, on a ticket's first escalation only
     ADMINS = "admins"  # every active admin
     ADMINS_IF_UNASSIGNED = "admins_if_unassigned"  # the admins, while nobody is assigned
     RECIPIENT = "recipient"  # the addressee of a message
@@ -49,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     _r(Event.REPORT_REFUSED, Audience.ASSIGNEE, WEB),
     _r(Event.REPORT_REFUSED, Audience.ADMINS, WEB),
     _r(Event.ESCALATED, Audience.ADMINS, WEB, EMAIL, SMS),
-    _r(Event.ESCALATED, Audience.ASSIGNEE, WEB, EMAIL, SMS),
+    _r(Event.ESCALATED, Audience.ASSIGNEE_AT_LEVEL_1, WEB, EMAIL, SMS),  # level 2: the admins again only
     _r(Event.COMMENT, Audience.REQUESTER, WEB, EMAIL),
     _r(Event.COMMENT, Audience.ASSIGNEE, WEB, EMAIL),
     _r(Event.COMMENT, Audience.ADMINS_IF_UNASSIGNED, WEB),
@@ -77,6 +78,7 @@ ACTION_EVENTS: dict[str, Event] = {
 AUDIENCE_ROLES: dict[Audience, tuple[str, ...]] = {
     Audience.REQUESTER: tuple(Role),
     Audience.ASSIGNEE: (Role.ENGINEER, Role.TECHNICIAN),
+    Audience.ASSIGNEE_AT_LEVEL_1: (Role.ENGINEER, Role.TECHNICIAN),
     Audience.ADMINS: (Role.ADMIN,),
     Audience.ADMINS_IF_UNASSIGNED: (Role.ADMIN,),
     Audience.RECIPIENT: tuple(Role),
@@ -117,6 +119,8 @@ def resolve_audience(audience: Audience, *, ticket=None, recipient=None) -> list
         return [ticket.requester] if ticket is not None else []
     if audience == Audience.ASSIGNEE:
         return [ticket.assignee] if ticket is not None and ticket.assignee_id else []
+    if audience == Audience.ASSIGNEE_AT_LEVEL_1:  # the level is already raised when the signal is sent
+        return [ticket.assignee] if ticket is not None and ticket.assignee_id and ticket.escalation_level <= 1 else []
     if audience == Audience.ADMINS or (audience == Audience.ADMINS_IF_UNASSIGNED and ticket is not None
                                        and not ticket.assignee_id):
         return list(User.objects.filter(role=Role.ADMIN, is_active=True))

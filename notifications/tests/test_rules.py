@@ -100,6 +100,10 @@ SCENARIOS = {
         lambda c: helpers.escalate(_assigned(c)),
         {"admin": {WEB, EMAIL, SMS}, "technician": {WEB, EMAIL, SMS}},
     ),
+    "escalated again (level 2): the admins only": (
+        lambda c: helpers.escalate(_assigned(c), level=2),
+        {"admin": {WEB, EMAIL, SMS}},
+    ),
     "customer comments on an assigned ticket": (
         lambda c: helpers.comment(_assigned(c), author=c["customer"]),
         {"technician": {WEB, EMAIL}},
