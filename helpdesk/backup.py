@@ -49,18 +49,19 @@ def _add_bytes(tar, name, data: bytes):
     tar.addfile(info, io.BytesIO(data))
 
 
-def _counts() -> dict:
+def _dumped_models() -> list:
+    """The models a backup holds (everything but the EXCLUDE list, unmanaged and proxy models)."""
     excluded_apps = {e for e in EXCLUDE if "." not in e}
     excluded_models = {e for e in EXCLUDE if "." in e}
-    counts = {}
-    for model in apps.get_models():
-        label = model._meta.label_lower
-        if model._meta.app_label in excluded_apps or label in excluded_models or not model._meta.managed:
-            continue
-        if model._meta.proxy:
-            continue
-        counts[label] = model._default_manager.count()
-    return counts
+    return [
+        model for model in apps.get_models()
+        if model._meta.app_label not in excluded_apps and model._meta.label_lower not in excluded_models
+        and model._meta.managed and not model._meta.proxy
+    ]
+
+
+def _counts() -> dict:
+    return {model._meta.label_lower: model._default_manager.count() for model in _dumped_models()}
 
 
 def backup(path: Path, *, progress: Callable[[str], None] = lambda s: None) -> dict:
@@ -146,6 +147,10 @@ def restore(path: Path, *, progress: Callable[[str], None] = lambda s: None, dry
         with transaction.atomic():
             progress("emptying the database ...")
             call_command("flush", interactive=False, verbosity=0)
+            # flush's post_migrate re-creates content types and permissions (not in the dump) but also
+            # rows the dump holds (role groups, job schedules): drop those so the dump's own load.
+            for model in _dumped_models():
+                model._base_manager.all().delete()
             progress("loading rows ...")
             call_command("loaddata", str(dump), verbosity=0)
             counts = _counts()

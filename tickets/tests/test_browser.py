@@ -54,12 +54,14 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     admin.goto(live_server.url + ticket.get_absolute_url())
     admin.click("button[data-bs-target='#action-approve']")
     admin.fill("#action-approve textarea[name=comment]", "Approved, plumber on the way.")
-    admin.click("#action-approve button[type=submit]")
+    with admin.expect_navigation():
+        admin.click("#action-approve button[type=submit]")
     admin.wait_for_selector(".alert-success")
     customer_sees("Approved")
     admin.click("button[data-bs-target='#action-assign']")
     admin.select_option("#action-assign select[name=assignee]", str(users["technician"].pk))
-    admin.click("#action-assign button[type=submit]")
+    with admin.expect_navigation():  # the approve page's success alert is still showing until then
+        admin.click("#action-assign button[type=submit]")
     admin.wait_for_selector(".alert-success")
     customer_sees("Opened")
     admin.context.close()
