@@ -53,12 +53,14 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     login(admin, live_server, users["admin"], password)
     admin.goto(live_server.url + ticket.get_absolute_url())
     admin.click("button[data-bs-target='#action-approve']")
+    admin.wait_for_selector("#action-approve.collapse.show")  # opened, not mid-animation
     admin.fill("#action-approve textarea[name=comment]", "Approved, plumber on the way.")
     with admin.expect_navigation():
         admin.click("#action-approve button[type=submit]")
     admin.wait_for_selector(".alert-success")
     customer_sees("Approved")
     admin.click("button[data-bs-target='#action-assign']")
+    admin.wait_for_selector("#action-assign.collapse.show")  # opened, not mid-animation
     admin.select_option("#action-assign select[name=assignee]", str(users["technician"].pk))
     with admin.expect_navigation():  # the approve page's success alert is still showing until then
         admin.click("#action-assign button[type=submit]")
