@@ -333,6 +333,9 @@ FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
 # Close the ticket automatically when the requester signs the service report (otherwise an admin
 # closes, i.e. "processes", it after the sign-off).
 FIXDESK_CLOSE_ON_SIGNOFF = env.bool("FIXDESK_CLOSE_ON_SIGNOFF", default=False)
+# Whether a ticket without a category needs a service report to be resolved (with a category, the
+# category's "resolving needs a service report" box decides).
+FIXDESK_UNCATEGORISED_NEEDS_REPORT = env.bool("FIXDESK_UNCATEGORISED_NEEDS_REPORT", default=False)
 # --- sla ---
 # Lists' "due within N hours" filter and the amber badge; escalation level 2 for tickets without
 # a policy (unusual delays) this long after level 1; unusual delay = longer in a status than the

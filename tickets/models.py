@@ -37,6 +37,11 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    needs_service_report = models.BooleanField(
+        _("resolving needs a service report"), default=True,
+        help_text=_("Jobs of this category are resolved by submitting their service report. Untick it for "
+                    "work done without a visit, such as IT incidents solved on the phone or simple requests."),
+    )
 
     class Meta:
         ordering = ["name"]

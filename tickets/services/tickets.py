@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tickets import permissions, signals, sla, workflow
-from tickets.errors import ActionNotAllowed, StaleTicket
+from tickets.errors import ActionNotAllowed, ReportRequired, StaleTicket
 from tickets.models import Priority, Status, Ticket
 from tickets.presentation import event_summary
 from tickets.services.common import display, lock, now, record_event
@@ -144,14 +144,17 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
                       assignee=None, vehicle=None, via_service: bool = False) -> Ticket:
     """The only code that changes a status: lock, check the workflow and version, change, audit, signal.
 
-    ``via_service``: set by the service that owns a ``service_only`` transition (service reports).
+    ``via_service``: set by the service that owns a ``service_only`` or ``by_report`` transition (service
+    reports). Without it, ``resolve`` on a ticket whose category needs a report raises ``ReportRequired``.
     """
     locked = lock(ticket)
     if locked.deleted_at is not None or not permissions.can_view(actor, locked):
         raise ActionNotAllowed(_("This ticket is not available."))
     _check_version(locked, version)  # first: "it changed meanwhile" explains a refusal best
-    reason = workflow.refusal(locked, actor, action)
+    reason = workflow.refusal(locked, actor, action, via_service=via_service)
     if reason:
+        if workflow.waits_for_report(locked, actor, action) and not via_service:
+            raise ReportRequired(reason)
         raise ActionNotAllowed(reason)
     transition = workflow.TRANSITIONS[action]
     if transition.service_only and not via_service:
