@@ -150,6 +150,18 @@ def refusal(ticket, user, action: str, *, via_service: bool = False) -> str | No
     return None
 
 
+def check(ticket, user, action: str, *, via_service: bool = False) -> None:
+    """Raise ``ReportRequired`` (only the service report is missing) or ``ActionNotAllowed`` when refused."""
+    from tickets.errors import ActionNotAllowed, ReportRequired
+
+    reason = refusal(ticket, user, action, via_service=via_service)
+    if reason is None:
+        return
+    if not via_service and waits_for_report(ticket, user, action):
+        raise ReportRequired(reason)
+    raise ActionNotAllowed(reason)
+
+
 def waits_for_report(ticket, user, action: str = "resolve") -> bool:
     """True when only the missing service report keeps ``user`` from ``action`` (the page says so)."""
     return (refusal(ticket, user, action, via_service=True) is None

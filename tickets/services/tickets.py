@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tickets import permissions, signals, sla, workflow
-from tickets.errors import ActionNotAllowed, ReportRequired, StaleTicket
+from tickets.errors import ActionNotAllowed, StaleTicket
 from tickets.models import Priority, Status, Ticket
 from tickets.presentation import event_summary
 from tickets.services.common import display, lock, now, record_event
@@ -151,11 +151,7 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
     if locked.deleted_at is not None or not permissions.can_view(actor, locked):
         raise ActionNotAllowed(_("This ticket is not available."))
     _check_version(locked, version)  # first: "it changed meanwhile" explains a refusal best
-    reason = workflow.refusal(locked, actor, action, via_service=via_service)
-    if reason:
-        if workflow.waits_for_report(locked, actor, action) and not via_service:
-            raise ReportRequired(reason)
-        raise ActionNotAllowed(reason)
+    workflow.check(locked, actor, action, via_service=via_service)
     transition = workflow.TRANSITIONS[action]
     if transition.service_only and not via_service:
         raise ActionNotAllowed(_("“%(label)s” is done from the service report.") % {"label": transition.label})
