@@ -22,7 +22,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _demo_context() -> dict:
-    return {"demo_roles": Role.choices if settings.FIXDESK_DEMO else []}
+    if not settings.FIXDESK_DEMO:
+        return {"demo_roles": []}
+    from accounts.demo import demo_roles_deactivated
+
+    return {"demo_roles": Role.choices, "demo_deactivated": demo_roles_deactivated()}
 
 
 def _require(allowed: bool) -> None:

@@ -54,6 +54,11 @@ def demo_login(request, role: str):
     if not settings.FIXDESK_DEMO or role not in Role.values:
         raise Http404
     user = demo_login_user(role)
+    if user is None:  # an admin deactivated this demo account: it stays deactivated
+        messages.error(request, _("The demo %(role)s account was deactivated by an admin, so it cannot be used. "
+                                  "Try another role, or ask an admin to reactivate it.")
+                       % {"role": Role(role).label.lower()})
+        return redirect("accounts:login")
     login(request, user, backend=BACKEND)
     messages.success(request, _("You are trying Fixdesk as the demo %(role)s.") % {"role": user.get_role_display()})
     return redirect("dashboard")
