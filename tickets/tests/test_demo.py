@@ -33,7 +33,7 @@ def test_demo_reports_one_awaiting_signature_one_signed(db):
 
 def test_demo_field_jobs_are_resolved_by_their_service_report(db):
     """The demo keeps the rule it shows: jobs of a category needing a report were resolved by one."""
-    from tickets.models import Category, ReportStatus
+    from tickets.models import Category, ReportStatus, ServiceReport, TicketEvent
 
     out = io.StringIO()
     accounts_demo.seed(out)
@@ -47,6 +47,9 @@ def test_demo_field_jobs_are_resolved_by_their_service_report(db):
         report = ticket.reports.get()
         assert report.status in (ReportStatus.SUBMITTED, ReportStatus.SIGNED)
         assert resolve.changes["comment"].startswith("Service report, visit 1.")
+    reports, events = ServiceReport.objects.count(), TicketEvent.objects.count()
+    demo.seed(out)  # idempotent: no second report, no new event
+    assert (ServiceReport.objects.count(), TicketEvent.objects.count()) == (reports, events)
     chair = Ticket.objects.get(title="Broken chair in reception")
     assert chair.status == Status.CLOSED
     assert "Replaced the chair from stock." in chair.reports.get().action_text

@@ -163,6 +163,24 @@ def test_page_offers_resolve_when_the_category_needs_no_report(phone_fix, users,
     assert reverse("tickets:action", args=[job.pk, "resolve"]) in html
 
 
+def test_the_hint_costs_no_query(field_work, phone_fix, users, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(users["technician"])
+    job = job_in(field_work, users)
+    c.get(job.get_absolute_url())  # warm the session and caches
+    counts = []
+    for category in (field_work, phone_fix):
+        job.category = category
+        job.save(update_fields=["category"])
+        with CaptureQueriesContext(connection) as queries:
+            html = c.get(job.get_absolute_url()).content.decode()
+        counts.append(len(queries))
+        assert ('id="report-needed"' in html) is category.needs_service_report
+    assert counts[0] == counts[1]
+
+
 def test_posting_resolve_answers_409_with_the_reason(field_work, users, client_for):
     job = job_in(field_work, users)
     before = snapshot(job)
