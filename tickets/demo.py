@@ -1,15 +1,17 @@
 """Demo tickets in every status, driven through the real services. Idempotent."""
 
 import io
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.demo import demo_user
 from accounts.models import Role
 from facilities.models import Equipment, Location, Site, Vehicle
 from tickets import services, sla_demo, workflow
-from tickets.models import Category, Macro, Priority, Ticket
+from tickets.models import Category, Macro, Priority, ReportCode, Status, Ticket
 
 CATEGORIES = ["Repair", "Maintenance", "IT incident", "Request", "Cleaning", "Health and safety"]
 # Categories whose jobs are resolved without a service report (the others need one).
@@ -79,12 +81,6 @@ AFFECTED = {
 
 def resolve_with_report(*, actor, ticket, work: str, codes=()):
     """Write and submit the job's (last) service report, which resolves it; unchanged without code lists."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tickets.models import ReportCode
-
     picked = {}
     for kind, code in zip(("symptom", "cause", "action"), codes or ("OTHER", "OTHER", "OTHER"), strict=True):
         picked[kind] = (ReportCode.objects.filter(kind=kind, code=code).first()
@@ -140,7 +136,7 @@ def seed(stdout) -> None:
                 # A field job is resolved by its service report, as the rule asks of everyone.
                 ticket = resolve_with_report(actor=people[role], ticket=ticket, work=comment,
                                              codes=RESOLVE_CODES.get(title, ()))
-                if ticket.status != "resolved":
+                if ticket.status != Status.RESOLVED:
                     break  # no report codes installed: the job stays in progress
                 continue
             ticket = services.ticket_transition(
