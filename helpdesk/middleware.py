@@ -2,9 +2,9 @@
 inline styles (the Swagger UI and ReDoc API docs, DRF's browsable API, all under ``/api/``) gets
 ``style-src 'unsafe-inline'``. Every page of our own keeps ``style-src 'self'`` (docs/security.md)."""
 
-from django.conf import settings
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
+from django.conf import settings
 
 UNSAFE_INLINE = "'unsafe-inline'"
 
