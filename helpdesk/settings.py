@@ -374,17 +374,20 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Errors share one JSON shape: `{status, code, detail, errors?}`. See docs/api.md."
 )
 # --- security ---
-# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script,
-# no eval), no plugins, no framing, forms post only here. Inline *styles* stay allowed: templates
-# use a few style attributes (widths of progress bars), which cannot run code.
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files (no
+# inline script, no eval, no style attribute or <style> element), no plugins, no framing, forms
+# post only here. The one scoped exception: third-party HTML under these prefixes (Swagger UI,
+# ReDoc, DRF's browsable API) also gets style-src 'unsafe-inline' (helpdesk/middleware.py).
 from csp.constants import NONE, SELF  # noqa: E402
 
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "helpdesk.middleware.CSPMiddleware")
+FIXDESK_CSP_INLINE_STYLE_PREFIXES = ["/api/"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

@@ -230,11 +230,12 @@ EXPECT = {
     "notifications:bell": (286, 200, 200, 200, 200),
     "notifications:contacts": (302, 200, 200, 200, 200),
     "notifications:conversation": (302, 200, 200, 200, 404),
+    "notifications:conversation_read": (405, 405, 405, 405, 405),
     "notifications:inbox": (302, 200, 200, 200, 200),
     "notifications:list": (302, 200, 200, 200, 200),
     "notifications:message_delete": (405, 405, 405, 405, 405),
     "notifications:message_edit": (302, 404, 404, 404, 200),
-    "notifications:open": (302, 404, 404, 404, 302),
+    "notifications:open": (405, 405, 405, 405, 405),
     "notifications:preferences": (302, 200, 200, 200, 200),
     "notifications:read": (405, 405, 405, 405, 405),
     "notifications:read_all": (405, 405, 405, 405, 405),
@@ -272,6 +273,7 @@ EXPECT = {
     "api:contact-list": (401, 200, 200, 200, 200),
     "api:conversation-detail": (401, 200, 200, 200, 404),
     "api:conversation-list": (401, 200, 200, 200, 200),
+    "api:conversation-read": (401, 405, 405, 405, 405),
     "api:conversation-send": (401, 405, 405, 405, 405),
     "api:macro-detail": (401, 200, 200, 403, 403),
     "api:macro-list": (401, 200, 200, 403, 403),
@@ -300,7 +302,6 @@ OUTSIDERS = {
     "knowledge:from_ticket": ('technician', 'customer'),
     "notifications:conversation": ('technician',),
     "notifications:message_edit": ('customer',),
-    "notifications:open": ('customer',),
     "notifications:user_preferences": ('customer',),
     "tickets:delete": ('technician', 'customer'),
     "tickets:detail": ('technician', 'customer'),
@@ -365,7 +366,7 @@ POST_OUTSIDERS = [
     "tickets:action", "tickets:comment", "tickets:photo_upload", "tickets:report_refuse", "tickets:report_sign",
     "tickets:report_submit", "tickets:report_void", "notifications:read", "notifications:message_delete",
     "api:ticket-action-cancel", "api:ticket-action-start", "api:ticket-action-resolve", "api:ticket-comments",
-    "api:notification-read",
+    "api:notification-read", "notifications:open", "notifications:conversation_read", "api:conversation-read",
 ]
 
 
