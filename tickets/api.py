@@ -402,7 +402,7 @@ def register(router):
     router.register("macros", MacroViewSet, basename="macro")
 
 
-# Service reports, read-only (tickets/api_reports.py).
+# Service reports: read, write, submit, sign, refuse, void (tickets/api_reports.py).
 from tickets.api_reports import urlpatterns as _report_urls  # noqa: E402
 
 urlpatterns = [

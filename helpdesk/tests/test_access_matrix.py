@@ -25,7 +25,7 @@ def _kw(route, w, whose):
     person = w.customer if whose == "mine" else w.other
     for arg in route.kwargs:
         if arg == "pk":
-            if name == "api:ticket-report":
+            if name.startswith("api:ticket-report"):
                 kw[arg] = w.reports[whose].pk
             elif name.startswith(("tickets:macro", "api:macro")):
                 kw[arg] = w.macro.pk
@@ -280,7 +280,12 @@ EXPECT = {
     "api:ticket-bulk": (401, 405, 405, 405, 405),
     "api:ticket-report": (401, 200, 200, 200, 200),
     "api:ticket-reports": (401, 200, 200, 200, 200),
-
+    # Service reports written and answered through the API (POST only).
+    "api:report-code-list": (401, 200, 200, 200, 200),
+    "api:ticket-report-refuse": (401, 405, 405, 405, 405),
+    "api:ticket-report-sign": (401, 405, 405, 405, 405),
+    "api:ticket-report-submit": (401, 405, 405, 405, 405),
+    "api:ticket-report-void": (401, 405, 405, 405, 405),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
@@ -365,7 +370,8 @@ POST_OUTSIDERS = [
     "tickets:action", "tickets:comment", "tickets:photo_upload", "tickets:report_refuse", "tickets:report_sign",
     "tickets:report_submit", "tickets:report_void", "notifications:read", "notifications:message_delete",
     "api:ticket-action-cancel", "api:ticket-action-start", "api:ticket-action-resolve", "api:ticket-comments",
-    "api:notification-read",
+    "api:notification-read", "api:ticket-report-sign", "api:ticket-report-refuse", "api:ticket-report-submit",
+    "api:ticket-report-void",
 ]
 
 

@@ -19,8 +19,10 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, Vehicle
 from helpdesk.wsgi import application
+from tickets import services as ticket_services
 from tickets.models import Category, Status
 from tickets.tests.conftest import make_ticket
+from tickets.tests.report_helpers import ensure_codes, make_job, report_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,13 @@ def world(db):
     make_ticket(requester=customer, status=Status.ASSIGNED, assignee=tech)
     make_ticket(requester=users["engineer"], status=Status.IN_PROGRESS, assignee=tech)
     make_ticket(requester=customer, status=Status.CLOSED)
+    # Service reports: a draft on one job, a submitted one (waiting for the customer) on another.
+    ensure_codes()
+    ticket_services.report_create(actor=tech, ticket=make_ticket(requester=customer, status=Status.IN_PROGRESS,
+                                                                  assignee=tech), **report_fields())
+    report = ticket_services.report_create(actor=tech, ticket=make_job(requester=customer, assignee=tech),
+                                           **report_fields())
+    ticket_services.report_submit(actor=tech, report=report)
     return users
 
 
