@@ -31,7 +31,7 @@ def _kw(route, w, whose):
                 kw[arg] = w.macro.pk
             elif name.startswith(("tickets:", "api:ticket-")):
                 kw[arg] = ticket.pk
-            elif name.startswith("knowledge:"):
+            elif name.startswith(("knowledge:", "api:article-")):
                 kw[arg] = w.article.pk
             elif name.startswith(("notifications:message", "api:message")):
                 kw[arg] = w.messages[whose].pk
@@ -286,6 +286,19 @@ EXPECT = {
     "api:ticket-report-sign": (401, 405, 405, 405, 405),
     "api:ticket-report-submit": (401, 405, 405, 405, 405),
     "api:ticket-report-void": (401, 405, 405, 405, 405),
+    # Knowledge articles (knowledge/api.py).
+    "api:article-detail": (401, 200, 200, 200, 200),
+    "api:article-from-ticket": (401, 200, 200, 200, 403),
+    "api:article-list": (401, 200, 200, 200, 200),
+    "api:article-propose": (401, 405, 405, 405, 405),
+    "api:article-publish": (401, 405, 405, 405, 405),
+    "api:article-return": (401, 405, 405, 405, 405),
+    "api:article-review": (401, 200, 200, 403, 403),
+    "api:article-search": (401, 400, 400, 400, 400),
+    "api:article-solved": (401, 405, 405, 405, 405),
+    "api:article-suggestions": (401, 200, 200, 200, 200),
+    "api:article-unpublish": (401, 405, 405, 405, 405),
+    "api:article-vote": (401, 405, 405, 405, 405),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
@@ -303,6 +316,7 @@ OUTSIDERS = {
     "api:ticket-photo-thumbnail": ('technician', 'customer'),
     "api:ticket-photos": ('technician', 'customer'),
     "knowledge:from_ticket": ('technician', 'customer'),
+    "api:article-from-ticket": ('technician', 'customer'),
     "notifications:conversation": ('technician',),
     "notifications:message_edit": ('customer',),
     "notifications:open": ('customer',),

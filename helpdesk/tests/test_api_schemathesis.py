@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, Vehicle
 from helpdesk.wsgi import application
+from knowledge.tests.conftest import make_article
 from tickets import services as ticket_services
 from tickets.models import Category, Status
 from tickets.tests.conftest import make_ticket
@@ -65,6 +66,10 @@ def world(db):
     report = ticket_services.report_create(actor=tech, ticket=make_job(requester=customer, assignee=tech),
                                            **report_fields())
     ticket_services.report_submit(actor=tech, report=report)
+    # Knowledge: a published article for everyone, a staff-only one, a technician's draft.
+    make_article(author=users["engineer"])
+    make_article(author=users["engineer"], title="Valve torque", visibility="staff")
+    make_article(author=tech, title="Pump notes", status="draft")
     return users
 
 
