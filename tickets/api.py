@@ -398,8 +398,11 @@ class CategoryList(generics.ListAPIView):
 
 
 def register(router):
+    from tickets import api_sla
+
     router.register("tickets", TicketViewSet, basename="ticket")
     router.register("macros", MacroViewSet, basename="macro")
+    api_sla.register(router)
 
 
 # Service reports: read, write, submit, sign, refuse, void (tickets/api_reports.py).

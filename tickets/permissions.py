@@ -133,3 +133,8 @@ def can_void_signoff(user, report) -> bool:
     """Admins void a signature (with a reason); the report then waits for a new sign-off."""
     return (_active(user) and user.role == Role.ADMIN and report.status == "signed"
             and report.ticket.deleted_at is None)
+
+
+def can_manage_sla(user) -> bool:
+    """SLA policies and working calendars: admins (the Django admin and the API)."""
+    return _active(user) and user.role == Role.ADMIN

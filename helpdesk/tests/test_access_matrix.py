@@ -51,6 +51,10 @@ def _kw(route, w, whose):
                 kw[arg] = w.site.pk
             elif "vehicle" in name:
                 kw[arg] = w.vehicle.pk
+            elif name.startswith("api:sla-policy"):
+                kw[arg] = w.sla_policy.pk
+            elif name.startswith("api:working-calendar"):
+                kw[arg] = w.calendar.pk
             elif name == "facilities:staff_edit":
                 kw[arg] = w.technician.pk
             else:
@@ -299,6 +303,12 @@ EXPECT = {
     "api:article-suggestions": (401, 200, 200, 200, 200),
     "api:article-unpublish": (401, 405, 405, 405, 405),
     "api:article-vote": (401, 405, 405, 405, 405),
+    # SLA policies and working calendars (tickets/api_sla.py): admins only, like users/.
+    "api:sla-policy-detail": (401, 200, 403, 403, 403),
+    "api:sla-policy-list": (401, 200, 403, 403, 403),
+    "api:sla-policy-recompute": (401, 405, 403, 403, 403),
+    "api:working-calendar-detail": (401, 200, 403, 403, 403),
+    "api:working-calendar-list": (401, 200, 403, 403, 403),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
