@@ -55,7 +55,7 @@ def _kw(route, w, whose):
                 kw[arg] = w.sla_policy.pk
             elif name.startswith("api:working-calendar"):
                 kw[arg] = w.calendar.pk
-            elif name == "facilities:staff_edit":
+            elif name in ("facilities:staff_edit", "api:staff-detail"):
                 kw[arg] = w.technician.pk
             else:
                 raise AssertionError(f"No object for {name}:{arg}: extend _kw()")
@@ -309,6 +309,10 @@ EXPECT = {
     "api:sla-policy-recompute": (401, 405, 403, 403, 403),
     "api:working-calendar-detail": (401, 200, 403, 403, 403),
     "api:working-calendar-list": (401, 200, 403, 403, 403),
+    # Maintenance staff (facilities/api.py): the staff page's readers; admins write.
+    "api:staff-detail": (401, 200, 200, 200, 403),
+    "api:staff-list": (401, 200, 200, 200, 403),
+    "api:trade-list": (401, 200, 200, 200, 403),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
