@@ -313,6 +313,9 @@ EXPECT = {
     "api:staff-detail": (401, 200, 200, 200, 403),
     "api:staff-list": (401, 200, 200, 200, 403),
     "api:trade-list": (401, 200, 200, 200, 403),
+    # Soft-deleted tickets (admins).
+    "api:ticket-deleted": (401, 200, 403, 403, 403),
+    "api:ticket-restore": (401, 405, 405, 405, 405),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
@@ -398,8 +401,8 @@ POST_OUTSIDERS = [
     "tickets:action", "tickets:comment", "tickets:photo_upload", "tickets:report_refuse", "tickets:report_sign",
     "tickets:report_submit", "tickets:report_void", "notifications:read", "notifications:message_delete",
     "api:ticket-action-cancel", "api:ticket-action-start", "api:ticket-action-resolve", "api:ticket-comments",
-    "api:notification-read", "api:ticket-report-sign", "api:ticket-report-refuse", "api:ticket-report-submit",
-    "api:ticket-report-void",
+    "api:notification-read", "api:ticket-restore", "api:ticket-report-sign", "api:ticket-report-refuse",
+    "api:ticket-report-submit", "api:ticket-report-void",
 ]
 
 
