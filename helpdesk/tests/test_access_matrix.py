@@ -313,6 +313,9 @@ EXPECT = {
     "api:staff-detail": (401, 200, 200, 200, 403),
     "api:staff-list": (401, 200, 200, 200, 403),
     "api:trade-list": (401, 200, 200, 200, 403),
+    # Session log-in and log-out (POST only).
+    "api:auth-login": (405, 405, 405, 405, 405),
+    "api:auth-logout": (401, 405, 405, 405, 405),
     # Soft-deleted tickets (admins).
     "api:ticket-deleted": (401, 200, 403, 403, 403),
     "api:ticket-restore": (401, 405, 405, 405, 405),

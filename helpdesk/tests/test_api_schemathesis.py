@@ -31,8 +31,8 @@ EXAMPLES = int(os.environ.get("FIXDESK_SCHEMATHESIS_EXAMPLES", "8"))
 # FIXDESK_SCHEMATHESIS_FULL=1 adds schemathesis' coverage phase (boundary values and every kind of
 # invalid input for each parameter): thorough, and about five times slower.
 PHASES = [Phase.generate, Phase.shrink] + ([Phase.explicit] if os.environ.get("FIXDESK_SCHEMATHESIS_FULL") else [])
-# What an anonymous caller may reach: the schema, the token and sign-up endpoints.
-PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/", "POST /api/v1/auth/signup/"}
+# What an anonymous caller may reach: the schema, the token, sign-up and log-in endpoints.
+PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/", "POST /api/v1/auth/signup/", "POST /api/v1/auth/login/"}
 
 
 # Loaded once at collection: building the schema needs no database.
