@@ -361,6 +361,12 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 REST_FRAMEWORK["PAGE_SIZE"] = env.int("API_PAGE_SIZE", default=25)
+# Bodies over their limit are refused with 413 (helpdesk/api/parsers.py): JSON and forms as the web
+# forms (DATA_UPLOAD_MAX_MEMORY_SIZE), multipart uploads up to 10 photos of 10 MB plus the fields.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "helpdesk.api.parsers.JSONParser", "helpdesk.api.parsers.FormParser", "helpdesk.api.parsers.MultiPartParser",
+]
+API_UPLOAD_MAX_BYTES = env.int("API_UPLOAD_MAX_BYTES", default=101 * 1024 * 1024)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "TicketStatusEnum": "tickets.models.Status",
     "EquipmentStatusEnum": "facilities.models.Equipment.Status",
