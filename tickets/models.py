@@ -135,8 +135,11 @@ class Ticket(models.Model):
                          condition=models.Q(deleted_at__isnull=True)),
             # The dashboards (docs/bench.md): the 30-day report reads its window by these two...
             models.Index(fields=["responded_at"], name="ticket_live_responded_idx",
-                         condition=models.Q(deleted_at__isnull=True)),
+                         condition=models.Q(deleted_at__isnull=True, responded_at__isnull=False)),
             models.Index(fields=["resolved_at"], name="ticket_live_resolved_idx",
+                         condition=models.Q(deleted_at__isnull=True, resolved_at__isnull=False)),
+            # ... the open tickets by status and priority as an index-only count (no table reads) ...
+            models.Index(fields=["status", "priority"], name="ticket_live_status_prio_idx",
                          condition=models.Q(deleted_at__isnull=True)),
             # ... the breached / at-risk lists the first rows by due time among running tickets
             # (the status list matches tickets.sla.RUNNING and is written literally by status_in) ...
