@@ -56,3 +56,55 @@ SMALL_TARGETS_JS = """
 def small_touch_targets(page, min_size=44) -> list[str]:
     """Visible interactive elements in the header and main smaller than ``min_size`` CSS px."""
     return page.evaluate(SMALL_TARGETS_JS, min_size)
+
+
+def with_axe(context):
+    """Load axe-core (shipped by axe-playwright-python, no npm) into every page the context opens."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context.add_init_script(Axe().axe_script)  # parsed with each page, not sent over for each run
+    return context
+
+
+def axe_violations(page, where: str = "") -> list[str]:
+    """axe-core's violations on the page as it is now (all rules but the experimental ones), one line each."""
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    out = []
+    for v in result["violations"]:
+        targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        out.append(f"{where or page.url} {v['id']} ({v['impact']}): {v['help']} -> {targets}")
+    return out
+
+
+ERRORS_ANNOUNCED_JS = """
+() => {
+  const problems = [];
+  const summary = document.querySelector('[data-error-summary]');
+  if (!summary) return ['no error summary'];
+  if (summary.getAttribute('role') !== 'alert') problems.push('the summary has no role=alert');
+  if (document.activeElement !== summary) problems.push('focus is not on the summary but on '
+      + (document.activeElement ? document.activeElement.outerHTML.slice(0, 80) : 'nothing'));
+  const form = summary.closest('form');
+  if (!form) problems.push('the summary is outside the form');
+  const invalid = form ? [...form.querySelectorAll('[aria-invalid=true]')] : [];
+  for (const el of invalid) {
+    const ids = (el.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+    const texts = ids.map(id => document.getElementById(id)).filter(e => e && e.textContent.trim());
+    if (!texts.length) problems.push(`${el.name}: aria-describedby points at no error text`);
+    if (!summary.querySelector(`a[href="#${el.id}"]`)) problems.push(`${el.name}: not linked from the summary`);
+  }
+  for (const a of summary.querySelectorAll('a[href^="#"]')) {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    if (!target) problems.push(`summary link ${a.getAttribute('href')} leads nowhere`);
+    else if (target.getAttribute('aria-invalid') !== 'true') problems.push(`${target.name}: linked, not aria-invalid`);
+  }
+  return {problems, invalid: invalid.map(el => el.name)};
+}
+"""
+
+
+def errors_announced(page) -> dict:
+    """Where the page's form errors fall short: summary (role=alert, focused, links to each bad field), each bad
+    field aria-invalid and described by its error text. Returns {problems: [...], invalid: [field names]}."""
+    out = page.evaluate(ERRORS_ANNOUNCED_JS)
+    return out if isinstance(out, dict) else {"problems": out, "invalid": []}
