@@ -11,7 +11,8 @@ def context_for(browser, live_server, user=None, *, phone=False):
     from django.test import Client
 
     opts = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {"viewport": DESKTOP}
-    context = browser.new_context(**opts)
+    # Reduced motion: Bootstrap then skips its transitions, so focus rings and panels are final at once.
+    context = browser.new_context(reduced_motion="reduce", **opts)
     context.set_default_timeout(10_000)
     if user is not None:
         client = Client()
@@ -108,3 +109,37 @@ def errors_announced(page) -> dict:
     field aria-invalid and described by its error text. Returns {problems: [...], invalid: [field names]}."""
     out = page.evaluate(ERRORS_ANNOUNCED_JS)
     return out if isinstance(out, dict) else {"problems": out, "invalid": []}
+
+
+def focus_is_visible(page) -> bool:
+    """The focused element shows an outline or a box shadow (our :focus-visible ring or Bootstrap's)."""
+    return page.evaluate("""() => {
+        const el = document.activeElement, s = getComputedStyle(el);
+        if (!el || el === document.body) return false;
+        // A date or time input whose own parts do not hold the focus: Chromium's picker button inside it has it,
+        // drawn with the browser's focus ring (not visible in the input's computed style).
+        if (/^(date|time|datetime-local|month|week)$/.test(el.type) && !el.matches(':focus')) return true;
+        const shadow = s.boxShadow && s.boxShadow !== 'none' && !/rgba\\([^)]*, 0\\)/.test(s.boxShadow);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || shadow;
+    }""")
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : ''")
+
+
+def tab_to(page, predicate_js, limit=80):
+    """Press Tab until the focused element matches; every stop must show focus and follow the page order."""
+    previous = None
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        assert focus_is_visible(page), f"focus not visible on {focused(page)}"
+        handle = page.evaluate_handle("document.activeElement")
+        # DOCUMENT_POSITION_FOLLOWING: the tab order follows the page (a date input's parts are one element)
+        if previous is not None and not page.evaluate("([a, b]) => a === b", [previous, handle]):
+            assert page.evaluate("([a, b]) => !!(a.compareDocumentPosition(b) & 4)", [previous, handle]), \
+                f"Tab went backwards to {focused(page)}"
+        previous = handle
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")

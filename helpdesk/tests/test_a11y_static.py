@@ -54,3 +54,11 @@ def test_skip_link_is_the_first_focusable_element_and_targets_main():
     assert first and "skip-link" in first.group(0), first
     target = re.search(r'href="#([\w-]+)"', first.group(0)).group(1)
     assert re.search(rf'<main\b[^>]*\bid="{target}"', source)
+
+
+def test_no_autofocus():
+    """Autofocus drops keyboard and screen-reader users in the middle of the page, past the skip link and the
+    page's heading; every page starts at the top (the error summary takes the focus only after a failed submit)."""
+    pattern = re.compile(r"""\bautofocus\b""", re.I)
+    found = [str(p.relative_to(BASE)) for p in sorted(set(_sources())) if pattern.search(p.read_text(errors="replace"))]
+    assert not found, f"autofocus in {found}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpdesk.tests.browser_helpers import context_for, no_sideways_scroll, small_touch_targets
+from helpdesk.tests.browser_helpers import context_for, no_sideways_scroll, small_touch_targets, tab_to
 from helpdesk.tests.pages_data import seed_everything
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,30 +12,6 @@ def _fits_a_phone(pg, where):
     assert no_sideways_scroll(pg), f"{where}: scrolls sideways"
     small = small_touch_targets(pg)
     assert not small, f"{where}: touch targets under 44px: {small}"
-
-
-def _focus_is_visible(pg):
-    """The focused element shows an outline or a box shadow (Bootstrap's focus ring)."""
-    return pg.evaluate("""() => {
-        const el = document.activeElement, s = getComputedStyle(el);
-        return el !== document.body && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
-                                        || (s.boxShadow && s.boxShadow !== 'none'));
-    }""")
-
-
-def _tab_to(pg, predicate_js, limit=60):
-    """Press Tab until the focused element matches; every stop must show focus and follow the page order."""
-    previous = None
-    for _ in range(limit):
-        pg.keyboard.press("Tab")
-        assert _focus_is_visible(pg), f"focus not visible on {pg.evaluate('document.activeElement.outerHTML')[:120]}"
-        handle = pg.evaluate_handle("document.activeElement")
-        if previous is not None:  # DOCUMENT_POSITION_FOLLOWING: the tab order follows the page
-            assert pg.evaluate("([a, b]) => !!(a.compareDocumentPosition(b) & 4)", [previous, handle])
-        previous = handle
-        if pg.evaluate(predicate_js):
-            return
-    raise AssertionError(f"Tab never reached {predicate_js}")
 
 
 def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server, screenshot):
@@ -82,12 +58,12 @@ def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server,
     assert pg.evaluate("document.activeElement.classList.contains('skip-link')")
     assert pg.locator(".skip-link").is_visible()
     pg.keyboard.press("Enter")  # skip the navigation
-    _tab_to(pg, "document.activeElement.dataset.bsTarget === '#action-hold'")
+    tab_to(pg, "document.activeElement.dataset.bsTarget === '#action-hold'")
     pg.keyboard.press("Enter")
     pg.locator("#action-hold.show").wait_for()
-    _tab_to(pg, "document.activeElement.name === 'comment' && !!document.activeElement.closest('#action-hold')")
+    tab_to(pg, "document.activeElement.name === 'comment' && !!document.activeElement.closest('#action-hold')")
     pg.keyboard.type("Parts on order, by keyboard.")
-    _tab_to(pg, "document.activeElement.type === 'submit' && !!document.activeElement.closest('#action-hold')")
+    tab_to(pg, "document.activeElement.type === 'submit' && !!document.activeElement.closest('#action-hold')")
     pg.keyboard.press("Enter")
     pg.locator(".alert-success").wait_for()
     ticket.refresh_from_db()
