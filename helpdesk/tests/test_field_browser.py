@@ -16,6 +16,7 @@ def _fits_a_phone(pg, where):
 
 def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server, screenshot):
     from accounts.demo import demo_user
+    from tickets import services
     from tickets.models import Ticket
 
     objects = seed_everything()
@@ -44,6 +45,22 @@ def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server,
     assert ticket.status == "in_progress"
     _fits_a_phone(pg, "ticket page after resume")
 
+    # The resolve form (opened, not sent: the service report resolves the job).
+    pg.locator("button[data-bs-target='#action-resolve']").click()
+    pg.locator("#action-resolve.show").wait_for()
+    _fits_a_phone(pg, "resolve form")
+
+    # Start a newly assigned job: one tap, on the job list's ticket page.
+    job = Ticket.objects.filter(requester=demo_user("customer"), status="approved").order_by("pk").first()
+    services.ticket_transition(actor=demo_user("admin"), ticket=job, action="assign", assignee=demo_user("technician"))
+    pg.goto(live_server.url + job.get_absolute_url())
+    _fits_a_phone(pg, "assigned job")
+    pg.get_by_role("button", name="Start work").click()
+    pg.locator(".alert-success").wait_for()
+    job.refresh_from_db()
+    assert job.status == "in_progress"
+    _fits_a_phone(pg, "started job")
+
     # The service-report form.
     pg.goto(live_server.url + f"/tickets/{ticket.pk}/reports/new/")
     _fits_a_phone(pg, "service-report form")
@@ -70,4 +87,29 @@ def test_technician_works_a_job_on_a_phone_and_by_keyboard(browser, live_server,
     assert ticket.status == "on_hold"
     assert "by keyboard" in str(ticket.events.last().changes) or \
         ticket.comments.filter(body__icontains="by keyboard").exists()
+    context.close()
+
+
+def test_customer_reports_and_reads_notifications_on_a_phone(browser, live_server, screenshot):
+    """The customer's side at 390x844: the report form (with its pickers and suggestions filled) and the
+    notification and message pages."""
+    from accounts.demo import demo_user
+    from knowledge.models import Article
+
+    objects = seed_everything()
+    context = context_for(browser, live_server, demo_user("customer"), phone=True)
+    pg = context.new_page()
+    pg.goto(live_server.url + "/tickets/new/")
+    _fits_a_phone(pg, "report form")
+    article = Article.objects.filter(status="published", visibility="customers").order_by("pk").first()
+    pg.fill("input[name=title]", article.title)
+    pg.locator("#kb-suggestions a").first.wait_for()
+    pg.locator("select[name=site]").select_option(index=1)
+    pg.wait_for_function("document.querySelectorAll('#id_location option').length > 1")
+    _fits_a_phone(pg, "report form with suggestions")
+    screenshot(pg, "field-report-problem-phone")
+    for url in ("/notifications/", "/notifications/settings/", "/notifications/messages/",
+                "/notifications/messages/new/", f"/notifications/messages/with/{objects['admin_user']}/"):
+        pg.goto(live_server.url + url)
+        _fits_a_phone(pg, url)
     context.close()
