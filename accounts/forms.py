@@ -41,7 +41,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Log in with the e-mail address; says plainly when the address still needs confirming."""
 
     username = forms.EmailField(label=_("E-mail address"), max_length=254,
-                                widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+                                widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail address and password do not match an active account. "

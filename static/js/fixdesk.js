@@ -5,3 +5,21 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A form that came back with errors: move focus to its error summary (announced by screen readers), and let
+// each link in the summary put the focus in the field it names, not only scroll to it.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    const panel = summary.closest(".collapse");
+    if (!panel || panel.classList.contains("show")) summary.focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".error-summary a[href^='#']");
+  const field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.focus();
+  }
+});
