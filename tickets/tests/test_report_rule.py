@@ -215,3 +215,16 @@ def test_api_resolves_a_job_whose_category_needs_no_report(phone_fix, users, cli
     response = api.post(f"/api/v1/tickets/{job.pk}/actions/resolve/", {"comment": "Reset it.", "version": job.version},
                         content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == Status.RESOLVED
+
+
+def test_api_resolves_field_work_by_submitting_the_report(field_work, users, client_for):
+    """The API's report endpoints call the same services: submitting the report is the way to resolve."""
+    job = job_in(field_work, users)
+    report = services.report_create(actor=users["technician"], ticket=job, **report_fields())
+    api = client_for(users["technician"])
+    assert api.post(f"/api/v1/tickets/{job.pk}/actions/resolve/", {"comment": "Fixed."},
+                    content_type="application/json").status_code == 409
+    response = api.post(f"/api/v1/tickets/{job.pk}/reports/{report.pk}/submit/", content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == ReportStatus.SUBMITTED
+    job.refresh_from_db()
+    assert job.status == Status.RESOLVED
