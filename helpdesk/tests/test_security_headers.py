@@ -85,10 +85,15 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_cookies_and_hsts():
     code = ("import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({k: "
             "getattr(s, k) for k in ['SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', "
-            "'CSRF_COOKIE_HTTPONLY', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'DEBUG']}))")
+            "'CSRF_COOKIE_HTTPONLY', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'DEBUG', "
+            "'CONTENT_SECURITY_POLICY', 'MIDDLEWARE']}))")
     result = _run(["-c", code])
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
+    # The production policy: styles and scripts from our own files only; the scoped middleware in place.
+    directives = values.pop("CONTENT_SECURITY_POLICY")["DIRECTIVES"]
+    assert directives["style-src"] == ["'self'"] and directives["script-src"] == ["'self'"]
+    assert "helpdesk.middleware.CSPMiddleware" in values.pop("MIDDLEWARE")
     assert values == {"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True, "CSRF_COOKIE_SECURE": True,
                       "CSRF_COOKIE_HTTPONLY": True, "SECURE_HSTS_SECONDS": 31536000, "SECURE_SSL_REDIRECT": True,
                       "DEBUG": False}
