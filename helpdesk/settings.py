@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "RoleEnum": "accounts.models.Role",
     "TicketActionEnum": "tickets.workflow.ACTIONS",
     "PriorityEnum": "tickets.models.Priority",
+    "ArticleStatusEnum": "knowledge.models.ArticleStatus",
+    "StaffRoleEnum": "facilities.serializers.FIELD_ROLE_CHOICES",
 }
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Fixdesk's REST API: every operation of the web pages under the same permissions. "

@@ -118,7 +118,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
     def review(self, request):
         if not permissions.can_review(request.user):
             raise exceptions.PermissionDenied("Only engineers and admins review proposals.")
-        return self._page(selectors.articles_for_review(request.user))
+        return self._page(selectors.articles_for_review(request.user).prefetch_related("tags"))
 
     # --- writing --------------------------------------------------------------------------
 

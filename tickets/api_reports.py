@@ -7,10 +7,12 @@ django-axes like a log-in) or refuses with a reason, an admin voids a signature.
 the change is 409; a role that may never do it is 403; a report out of reach is 404.
 """
 
-from django.http import Http404
-from django.urls import path
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,14 +21,15 @@ from helpdesk.api.errors import Conflict
 from helpdesk.api.schema import CONFLICT
 from tickets import permissions, report_selectors, selectors, services
 from tickets.errors import TicketError
-from tickets.report_models import CodeKind, ReportCode, ReportPart, ServiceReport
-from tickets.serializers import TicketSerializer
-from tickets.services.reports import MAX_PARTS, MAX_TEXT, REPORT_FIELDS
+from tickets.report_models import CodeKind, ReportCode, ReportPart, ReportPhoto, ServiceReport
+from tickets.serializers import PhotoFileField, TicketSerializer
+from tickets.services.reports import MAX_PARTS, MAX_REPORT_PHOTOS, MAX_TEXT, REPORT_FIELDS
 
 # 400/401/403/404/429 with the one error body are declared for every operation by helpdesk/api/schema.py.
 
 TICKET_PK = OpenApiParameter("ticket_pk", int, OpenApiParameter.PATH, description="The ticket's id.")
 REPORT_PK = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="The report's id.")
+PHOTO_PK = OpenApiParameter("photo_pk", int, OpenApiParameter.PATH, description="The photo's id.")
 
 
 class CodeSerializer(serializers.ModelSerializer):
@@ -54,11 +57,29 @@ class SignatureSerializer(serializers.Serializer):
     content_digest = serializers.CharField()
 
 
+class ReportPhotoSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportPhoto
+        fields = ("id", "content_type", "width", "height", "size", "original_name", "created_at", "file_url",
+                  "thumbnail_url")
+        read_only_fields = fields
+
+    def get_file_url(self, obj) -> str:
+        return reverse("api:ticket-report-photo-file", args=[obj.report.ticket_id, obj.report_id, obj.pk])
+
+    def get_thumbnail_url(self, obj) -> str:
+        return reverse("api:ticket-report-photo-thumbnail", args=[obj.report.ticket_id, obj.report_id, obj.pk])
+
+
 class ReportSerializer(serializers.ModelSerializer):
     symptom = CodeSerializer()
     cause = CodeSerializer()
     action = CodeSerializer()
     parts = PartSerializer(many=True)
+    photos = ReportPhotoSerializer(many=True)
     author = serializers.CharField(source="author.get_full_name")
     signature = serializers.SerializerMethodField()
 
@@ -66,7 +87,8 @@ class ReportSerializer(serializers.ModelSerializer):
         model = ServiceReport
         fields = ("id", "visit", "status", "author", "arrived_at", "departed_at", "travel_distance_km",
                   "travel_minutes", "labour_minutes", "symptom", "symptom_text", "cause", "cause_text", "action",
-                  "action_text", "follow_up_needed", "follow_up_note", "parts", "submitted_at", "signature")
+                  "action_text", "follow_up_needed", "follow_up_note", "parts", "photos", "submitted_at",
+                  "signature")
         read_only_fields = fields
 
     @extend_schema_field(SignatureSerializer(allow_null=True))
@@ -121,11 +143,19 @@ class ReportWriteSerializer(serializers.Serializer):
                                 help_text="The parts used; on PATCH the list replaces the report's (omit it to "
                                           "keep them).")
 
+    remove_photos = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                          max_length=MAX_REPORT_PHOTOS,
+                                          help_text="On PATCH: ids of the report's photos to remove.")
+
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
         parts = data.pop("parts", None)
+        remove = data.pop("remove_photos", None)
         fields = {k: v for k, v in data.items() if k in REPORT_FIELDS}
-        return {"parts": [dict(p) for p in parts] if parts is not None else None, **fields}
+        out = {"parts": [dict(p) for p in parts] if parts is not None else None, **fields}
+        if remove:
+            out["remove_photo_ids"] = remove
+        return out
 
 
 class SignSerializer(serializers.Serializer):
@@ -168,7 +198,7 @@ class ReportList(generics.ListAPIView):
         ticket = selectors.ticket_get_for(self.request.user, self.kwargs["ticket_pk"])
         visible = [r.pk for r in report_selectors.reports_for(self.request.user, ticket)]
         return (ServiceReport.objects.filter(pk__in=visible).select_related(*report_selectors.REPORT_RELATED)
-                .prefetch_related("parts", "signoffs").order_by("visit"))
+                .prefetch_related("parts", "signoffs", "photos__report").order_by("visit"))
 
     @extend_schema(summary="The ticket's service reports the caller may read", parameters=[TICKET_PK],
                    responses={200: ReportSerializer(many=True)})
@@ -187,6 +217,7 @@ class ReportList(generics.ListAPIView):
         data = ReportWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         kwargs = data.service_kwargs()
+        kwargs.pop("remove_photo_ids", None)  # a new report has no photos to remove
         kwargs["parts"] = kwargs["parts"] or ()
         report = _call(services.report_create, actor=request.user, ticket=ticket, **kwargs)
         return _fresh(request, report, status.HTTP_201_CREATED)
@@ -287,6 +318,77 @@ class ReportVoid(APIView):
         return _fresh(request, report)
 
 
+class ReportPhotoUploadSerializer(serializers.Serializer):
+    photos = serializers.ListField(child=PhotoFileField(), min_length=1, max_length=MAX_REPORT_PHOTOS,
+                                   help_text="JPEG, PNG or WebP images of at most 10 MB; 10 per report.")
+
+
+class ReportPhotos(APIView):
+    @extend_schema(summary="The report's photos", parameters=[TICKET_PK, REPORT_PK],
+                   responses={200: ReportPhotoSerializer(many=True)})
+    def get(self, request, ticket_pk, pk):
+        report = _report(request.user, ticket_pk, pk)
+        return Response(ReportPhotoSerializer(report.photos.select_related("report"), many=True).data)
+
+    @extend_schema(summary="Add photos to a draft (or refused) report: its author (multipart, all or nothing)",
+                   parameters=[TICKET_PK, REPORT_PK], request={"multipart/form-data": ReportPhotoUploadSerializer},
+                   responses={201: ReportSerializer, 409: CONFLICT})
+    def post(self, request, ticket_pk, pk):
+        report = _report(request.user, ticket_pk, pk)
+        data = ReportPhotoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = _call(services.report_update, actor=request.user, report=report,
+                       photos=data.validated_data["photos"])
+        return _fresh(request, report, status.HTTP_201_CREATED)
+
+
+class ImageRenderer(BaseRenderer):
+    """Lets clients ask for ``image/*``; errors on these endpoints are still JSON."""
+
+    media_type = "image/*"
+    format = "image"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class ReportPhotoFile(APIView):
+    """A report photo, only for callers who may read the report (the page's rule); never a public URL."""
+
+    renderer_classes = [JSONRenderer, ImageRenderer]
+    thumbnail = False
+
+    @extend_schema(parameters=[TICKET_PK, REPORT_PK, PHOTO_PK],
+                   responses={(200, "image/jpeg"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
+                              (200, "image/webp"): OpenApiTypes.BINARY})
+    def get(self, request, ticket_pk, pk, photo_pk):
+        report = _report(request.user, ticket_pk, pk)
+        photo = report.photos.filter(pk=photo_pk).first()
+        if photo is None:
+            raise Http404("No such photo.")
+        field = photo.thumbnail if self.thumbnail else photo.image
+        try:
+            handle = field.open("rb")
+        except OSError:
+            raise Http404("The file is missing.") from None
+        response = FileResponse(handle, content_type="image/jpeg" if self.thumbnail else photo.content_type)
+        response["Content-Disposition"] = f'inline; filename="{field.name.rsplit("/", 1)[-1]}"'
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReportPhotoThumbnail(ReportPhotoFile):
+    thumbnail = True
+
+    @extend_schema(parameters=[TICKET_PK, REPORT_PK, PHOTO_PK], responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+    def get(self, request, ticket_pk, pk, photo_pk):
+        return super().get(request, ticket_pk, pk, photo_pk)
+
+
 class ReportCodeList(generics.ListAPIView):
     """The active symptom, cause and action codes a report is written with."""
 
@@ -305,4 +407,9 @@ urlpatterns = [
     path("tickets/<int:ticket_pk>/reports/<int:pk>/sign/", ReportSign.as_view(), name="ticket-report-sign"),
     path("tickets/<int:ticket_pk>/reports/<int:pk>/refuse/", ReportRefuse.as_view(), name="ticket-report-refuse"),
     path("tickets/<int:ticket_pk>/reports/<int:pk>/void/", ReportVoid.as_view(), name="ticket-report-void"),
+    path("tickets/<int:ticket_pk>/reports/<int:pk>/photos/", ReportPhotos.as_view(), name="ticket-report-photos"),
+    path("tickets/<int:ticket_pk>/reports/<int:pk>/photos/<int:photo_pk>/file/", ReportPhotoFile.as_view(),
+         name="ticket-report-photo-file"),
+    path("tickets/<int:ticket_pk>/reports/<int:pk>/photos/<int:photo_pk>/thumbnail/", ReportPhotoThumbnail.as_view(),
+         name="ticket-report-photo-thumbnail"),
 ]

@@ -29,7 +29,7 @@ def tickets_deleted_for(user) -> QuerySet[Ticket]:
     """Soft-deleted tickets, newest deletion first: admins only (empty for everybody else)."""
     from tickets.permissions import can_restore
 
-    qs = Ticket.objects.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id")
+    qs = Ticket.objects.filter(deleted_at__isnull=False).select_related(*LIST_RELATED).order_by("-deleted_at", "-id")
     return qs if can_restore(user) else qs.none()
 
 

@@ -41,7 +41,7 @@ def test_state_changes_declare_409(openapi):
 
 
 def test_every_operation_but_sign_in_and_sign_up_needs_credentials(openapi):
-    public = {("/api/v1/auth/token/", "post"), ("/api/v1/auth/signup/", "post")}
+    public = {("/api/v1/auth/token/", "post"), ("/api/v1/auth/signup/", "post"), ("/api/v1/auth/login/", "post")}
     for path, method, operation in _operations(openapi):
         if (path, method) not in public:
             assert operation.get("security") and {} not in operation["security"], (method, path)

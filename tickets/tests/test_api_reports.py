@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -13,6 +14,7 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from tickets import services
 from tickets.models import ReportSignOff, ReportStatus, ServiceReport, Status
+from tickets.tests.conftest import image_bytes
 from tickets.tests.report_helpers import codes, make_job, report_fields
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +286,53 @@ def _request(user):
     request = RequestFactory().post("/sign/", REMOTE_ADDR="203.0.113.9")
     request.user = user
     return request
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+def _jpeg(name="r.jpg"):
+    return SimpleUploadedFile(name, image_bytes(), content_type="image/jpeg")
+
+
+def test_author_adds_and_removes_photos_on_a_draft(api, users, draft):
+    tech = api(users["technician"])
+    response = tech.post(report_url(draft, "photos/"), {"photos": [_jpeg(), _jpeg("b.jpg")]}, format="multipart")
+    assert response.status_code == 201, response.data
+    assert len(response.data["photos"]) == 2 and draft.photos.count() == 2
+    photo = response.data["photos"][0]
+    image = tech.get(photo["file_url"])
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert tech.get(photo["thumbnail_url"]).status_code == 200
+    response = tech.patch(report_url(draft), {"remove_photos": [photo["id"]]}, format="json")
+    assert response.status_code == 200 and photo["id"] not in [p["id"] for p in response.data["photos"]]
+    assert draft.photos.count() == 1
+    bad = tech.post(report_url(draft, "photos/"), {"photos": [SimpleUploadedFile("x.jpg", b"not an image")]},
+                    format="multipart")
+    assert bad.status_code == 400 and draft.photos.count() == 1
+
+
+@pytest.mark.parametrize("role", ["admin", "engineer", "customer"])
+def test_others_cannot_add_photos(api, users, draft, role):
+    response = api(users[role]).post(report_url(draft, "photos/"), {"photos": [_jpeg()]}, format="multipart")
+    assert response.status_code == 403
+    assert not draft.photos.exists()
+
+
+def test_photos_of_a_submitted_report_are_frozen_and_private(api, users, submitted):
+    tech = api(users["technician"])
+    assert tech.post(report_url(submitted, "photos/"), {"photos": [_jpeg()]}, format="multipart").status_code == 409
+    assert not submitted.photos.exists()
+    other = make_user(Role.CUSTOMER)
+    assert api(other).get(report_url(submitted, "photos/")).status_code == 404
+
+
+def test_report_photo_files_follow_the_report_rules(api, users, job, password):
+    report = services.report_create(actor=users["technician"], ticket=job, photos=[_jpeg()], **report_fields())
+    photo = report.photos.get()
+    url = report_url(report, f"photos/{photo.pk}/file/")
+    assert api(users["technician"]).get(url).status_code == 200
+    assert api(users["customer"]).get(url).status_code == 403  # a draft: not for the requester yet
+    assert api(make_user(Role.CUSTOMER)).get(url).status_code == 404
+    services.report_submit(actor=users["technician"], report=report)
+    assert api(users["customer"]).get(url).status_code == 200
+    assert api().get(url).status_code == 401

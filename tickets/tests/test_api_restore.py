@@ -62,3 +62,11 @@ def test_others_cannot_restore_or_list(api, users, tickets, role):
 def test_anonymous(api, tickets):
     assert api().post(f"/api/v1/tickets/{tickets['gone'].pk}/restore/").status_code == 401
     assert api().get("/api/v1/tickets/deleted/").status_code == 401
+
+
+def test_deleted_list_holds_its_query_budget(api, users, django_assert_max_num_queries):
+    for _ in range(6):
+        ticket = make_ticket(requester=users["customer"], assignee=users["technician"], status=Status.ASSIGNED)
+        services.ticket_delete(actor=users["admin"], ticket=ticket)
+    with django_assert_max_num_queries(12):
+        assert api(users["admin"]).get("/api/v1/tickets/deleted/").data["count"] == 6

@@ -132,3 +132,14 @@ def test_recompute_applies_a_new_policy_to_open_tickets(api, users):
     assert response.status_code == 200 and response.data == {"changed": 1}
     ticket.refresh_from_db()
     assert ticket.sla_policy.name == "Urgent" and ticket.response_due_at is not None
+
+
+def test_lists_hold_their_query_budget(api, users, django_assert_max_num_queries):
+    calendars = [make_calendar(name=f"Cal {i}", holidays=[date(2026, 12, 25)]) for i in range(5)]
+    for i, priority in enumerate(("low", "normal", "high", "urgent")):
+        make_policy(priority, 30, 240, calendar=calendars[i])
+    client = api(users["admin"])
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/sla-policies/").data["results"]) == 4
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/working-calendars/").data["results"]) == 5
