@@ -353,8 +353,8 @@ FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)
 KNOWLEDGE_SEARCH_BACKEND = env.str("KNOWLEDGE_SEARCH_BACKEND", default="auto")
 if KNOWLEDGE_SEARCH_BACKEND not in ("auto", "basic"):
     raise ImproperlyConfigured('KNOWLEDGE_SEARCH_BACKEND must be "auto" or "basic".')
-# Full-text search ranks at most this many matches (the best, by bm25, on SQLite; the newest on
-# PostgreSQL), so a word found in most articles costs the same as a rarer one (docs/knowledge.md).
+# Full-text search ranks at most this many matches (the newest ones), so a word found in most
+# articles costs what a rarer one does (docs/knowledge.md).
 KNOWLEDGE_SEARCH_CANDIDATES = env.int("KNOWLEDGE_SEARCH_CANDIDATES", default=1000)
 # --- api ---
 # Every operation declares its error responses (helpdesk/api/schema.py). Token authentication

@@ -164,13 +164,15 @@ def _fts5(qs, words, match_all, title_only=False):
     # The unary ``+`` keeps SQLite from probing the FTS table once per article row (the planner
     # would otherwise start from an article index, e.g. status): the full-text match drives the
     # join and articles are fetched by primary key (13 s -> 4 ms for a count at 100,000 articles).
-    # The best ``candidates()`` matches are chosen inside FTS5 (bm25 and LIMIT in one query over
-    # the index alone), so a word found in most articles no longer joins and sorts them all.
+    # Only the newest ``candidates()`` matches are joined and ranked: the rowid of the N-th newest
+    # match comes from FTS5 alone (its doclists are in rowid order), and the match is then read
+    # from that rowid on, so a word found in most articles costs what a rarer one does. (An
+    # ``IN (... ORDER BY bm25 LIMIT N)`` list instead made SQLite re-run the MATCH once per id.)
     limit, fts = candidates(), FTS_TABLE
-    best = f"{fts}.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s ORDER BY bm25({fts}, 10.0, 1.0) LIMIT {limit:d})"  # nosec B608  # noqa: S608, E501
+    newest = f"{fts}.rowid >= COALESCE((SELECT rowid FROM {fts} WHERE {fts} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET {limit - 1:d}), 0)"  # nosec B608  # noqa: S608, E501
     return (qs.extra(  # nosec B610  # noqa: S610
         tables=[FTS_TABLE],
-        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s", best], params=[query, query],
+        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s", newest], params=[query, query],
         select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
     ).order_by("-rank", "-id"))
 
