@@ -51,6 +51,24 @@ def table(stats: list[dict], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_writes(marker: str, created_log: Path) -> dict:
+    """Compare the creates locust saw succeed (one token per line) with the tickets in the database.
+
+    ``lost``: confirmed to locust, missing from the database; ``duplicated``: a token stored more
+    than once; ``in_flight``: stored, but the response came after locust stopped (not an error).
+    """
+    from django.db.models import Count
+
+    from tickets.models import Ticket
+
+    confirmed = set(created_log.read_text().split()) if created_log.exists() else set()
+    stored = {row["title"].split(" ", 1)[0]: row["n"] for row in
+              Ticket.objects.filter(title__startswith=marker).values("title").annotate(n=Count("id"))}
+    return {"confirmed": len(confirmed), "in_db": sum(stored.values()),
+            "lost": len(confirmed - set(stored)), "duplicated": sum(n - 1 for n in stored.values() if n > 1),
+            "in_flight": len(set(stored) - confirmed)}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="locust load test of the production profile")
     parser.add_argument("--tickets", type=int, default=int(os.environ.get("N", 100_000)))
@@ -75,7 +93,6 @@ def main(argv=None) -> int:
 
     from accounts.models import User
     from bench.seed import BENCH_DOMAIN, BENCH_PASSWORD
-    from tickets.models import Ticket
 
     fixtures = run.prepare_database(args)
 
@@ -100,7 +117,8 @@ def main(argv=None) -> int:
     prefix = args.results / "loadtest"
     port = run.free_port()
     env = {**os.environ, "BENCH_URLS": json.dumps(urls), "BENCH_PASSWORD": BENCH_PASSWORD,
-           "BENCH_DOMAIN": BENCH_DOMAIN, "BENCH_MARKER": marker, "BENCH_SIZES": json.dumps(sizes)}
+           "BENCH_DOMAIN": BENCH_DOMAIN, "BENCH_MARKER": marker, "BENCH_SIZES": json.dumps(sizes),
+           "BENCH_CREATED_LOG": str(args.results / f"created-{marker}.txt")}
     qlog = (args.results / "qcluster.log").open("w")
     qcluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=run.ROOT, stdout=qlog,
                                 stderr=subprocess.STDOUT)
@@ -124,10 +142,13 @@ def main(argv=None) -> int:
     aggregated = next(r for r in stats if r["Name"] == "Aggregated")
     created = next((r for r in stats if r["Name"] == "API ticket create"), None)
     succeeded = int(created["Request Count"]) - int(created["Failure Count"]) if created else 0
-    in_db = Ticket.objects.filter(title__startswith=marker).count()
-    writes = (f"{succeeded} tickets created, {in_db} in the database" if created
-              else "no writes: the API ticket create is not built yet")
-    ok = int(aggregated["Failure Count"]) == 0 and succeeded == in_db
+    seen = check_writes(marker, args.results / f"created-{marker}.txt")
+    in_db = seen["in_db"]
+    writes = (f"{succeeded} tickets created, {in_db} in the database ({seen['lost']} lost, {seen['duplicated']} "
+              f"duplicated, {seen['in_flight']} answered after the run stopped)" if created
+              else "no writes: no API ticket create finished in the run")
+    ok = (int(aggregated["Failure Count"]) == 0 and seen["lost"] == 0 and seen["duplicated"] == 0
+          and seen["confirmed"] == succeeded)
     machine = run.machine_info(argparse.Namespace(workers=args.workers, connections=args.users,
                                                   duration=int(args.minutes * 60)), "locust", fixtures)
     header = (f"{machine['when']} · {machine['tickets']:,} tickets on {machine['database']} · {machine['cpu']} "
@@ -140,7 +161,7 @@ def main(argv=None) -> int:
                                             for f in failures) + "\n"
     (args.results / "loadtest.md").write_text(md)
     (args.results / f"loadtest-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json").write_text(json.dumps(
-        {"machine": machine, "stats": stats, "failures": failures, "writes": {"succeeded": succeeded, "in_db": in_db},
+        {"machine": machine, "stats": stats, "failures": failures, "writes": {"succeeded": succeeded, **seen},
          "memory": memory, "pass": ok}, indent=2))
     print(md)
     if args.update_docs:

@@ -17,6 +17,8 @@ PASSWORD = os.environ.get("BENCH_PASSWORD", "fixdesk-bench")
 DOMAIN = os.environ.get("BENCH_DOMAIN", "bench.fixdesk.test")
 MARKER = os.environ.get("BENCH_MARKER", "loadtest")
 SIZES = json.loads(os.environ.get("BENCH_SIZES", "{}"))
+CREATED_LOG = os.environ.get("BENCH_CREATED_LOG", "")  # one line per create locust saw succeed
+_SEQUENCE = itertools.count(1)
 _numbers = {role: itertools.count(1) for role in ("admin", "engineer", "technician", "customer")}
 
 
@@ -59,11 +61,17 @@ class Customer(Role):
         if not URLS.get("api_tickets"):
             return
         csrftoken = self.client.cookies.get("csrftoken", "")
+        # Each create carries its own token: the database count then tells a lost or duplicated
+        # write apart from one whose response was still on its way when the run stopped.
+        token = f"{MARKER}-{next(_SEQUENCE):06d}"
         with self.client.post(URLS["api_tickets"], name="API ticket create", catch_response=True, json={
-            "title": f"{MARKER} radiator cold", "description": "Reported during the load test.", "priority": "normal",
+            "title": f"{token} radiator cold", "description": "Reported during the load test.", "priority": "normal",
         }, headers={"X-CSRFToken": csrftoken, "Referer": self.host + "/"}) as resp:
             if resp.status_code != 201:
                 resp.failure(f"create gave {resp.status_code}")
+            elif CREATED_LOG:
+                with open(CREATED_LOG, "a") as log:
+                    log.write(token + "\n")
 
 
 class Technician(Role):

@@ -490,6 +490,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-seed", dest="seed", action="store_false", help="use the database as it is")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON and markdown results")
     parser.add_argument("--update-docs", action="store_true", help="write the table into docs/bench.md")
+    parser.add_argument("--no-sweeps", dest="sweeps", action="store_false",
+                        help="skip the timed sweep commands (their first run over a big backlog takes minutes)")
     args = parser.parse_args(argv)
 
     configure_environment(args)
@@ -572,10 +574,13 @@ def main(argv=None) -> int:
                 row.update({k: data[k] for k in ("p50", "p95", "p99", "rps", "requests")})
                 row["status"] = "ok" if not bad else f"{bad} errors of {data['requests']}"
             results.append(row)
-            print(f"{sc.name:<28} median {ms(row.get('p50')):>7} ms  p95 {ms(row.get('p95')):>7} ms  "
+            print(f"{sc.name:<28} alone {ms(row.get('alone')):>7} ms  median {ms(row.get('p50')):>7} ms  "
+                  f"p95 {ms(row.get('p95')):>7} ms  "
                   f"{row['rps']:7.0f} req/s  queries {row['queries']}  {row['status']}", flush=True)
         memory["after_load"] = process_tree_rss(server.proc.pid)
-    results += timed_sweeps()
+    only = [p for p in args.only.split(",") if p]
+    if args.sweeps and (not only or any(p.startswith("sweep") for p in only)):
+        results += timed_sweeps()
 
     machine = machine_info(args, tool, fixtures)
     machine["memory"] = memory

@@ -114,14 +114,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server and job workers share the file: WAL journal and IMMEDIATE transactions keep
     # them from locking each other out (STACK_NOTES.md).
+    # Each connection also keeps a 32 MB page cache and maps up to 256 MB of the file, so the
+    # list indexes stay in memory between requests (docs/bench.md).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000; "
+                        "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;",
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections (both databases): a new SQLite connection per request re-ran the pragmas
+# and started with an empty page cache; a PostgreSQL one costs a connection set-up.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -352,6 +356,9 @@ FIXDESK_DELAY_HISTORY_DAYS = env.int("FIXDESK_DELAY_HISTORY_DAYS", default=90)
 KNOWLEDGE_SEARCH_BACKEND = env.str("KNOWLEDGE_SEARCH_BACKEND", default="auto")
 if KNOWLEDGE_SEARCH_BACKEND not in ("auto", "basic"):
     raise ImproperlyConfigured('KNOWLEDGE_SEARCH_BACKEND must be "auto" or "basic".')
+# Full-text search ranks at most this many matches (the newest ones), so a word found in most
+# articles costs what a rarer one does (docs/knowledge.md).
+KNOWLEDGE_SEARCH_CANDIDATES = env.int("KNOWLEDGE_SEARCH_CANDIDATES", default=1000)
 # --- api ---
 # Every operation declares its error responses (helpdesk/api/schema.py). Token authentication
 # first, so an anonymous caller gets 401 with `WWW-Authenticate: Token` rather than a bare 403.

@@ -54,6 +54,12 @@ with would you your yours
 _fts_ready: dict[str, bool] = {}
 
 
+def candidates() -> int:
+    """How many matches at most are ranked for one search (``KNOWLEDGE_SEARCH_CANDIDATES``):
+    a results page shows the best of those and counts at most that many."""
+    return int(getattr(settings, "KNOWLEDGE_SEARCH_CANDIDATES", 1000))
+
+
 def terms(text: str) -> list[str]:
     """The words of ``text`` worth searching (lower case, no stop words unless only those were
     typed, at most MAX_TERMS, each at most MAX_TERM_LENGTH)."""
@@ -110,13 +116,40 @@ def search_articles(qs: QuerySet, text: str, *, match_all: bool = True, title_on
     return _basic(qs, words, match_all, title_only)
 
 
+def more_matches_than_ranked(text: str) -> bool:
+    """Whether more articles match ``text`` (every word, before visibility) than one search ranks
+    (``candidates()``): the page then says the best ones are shown rather than a total. A count
+    of at most ``candidates() + 1`` index entries."""
+    words = terms(text)
+    name = backend_name()
+    if not words or name == "basic":
+        return False
+    limit = candidates()
+    with connection.cursor() as cursor:
+        if name == "postgres":
+            query = " & ".join(words[:-1] + [words[-1] + ":*"])
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE {PG_COLUMN} @@ "  # nosec B608  # noqa: S608
+                           f"to_tsquery('english'::regconfig, %s) LIMIT {limit + 1:d}) AS hits", [query])
+        else:
+            quoted = [f'"{w}"' for w in words]
+            quoted[-1] += "*"
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # nosec B608  # noqa: S608
+                           f"LIMIT {limit + 1:d})", [" ".join(quoted)])
+        return cursor.fetchone()[0] > limit
+
+
 def _postgres(qs, words, match_all):
     joiner = " & " if match_all else " | "
     query = joiner.join(words[:-1] + [words[-1] + ":*"])
     vector = f"{connection.ops.quote_name(TABLE)}.{PG_COLUMN}"
     tsquery = "to_tsquery('english'::regconfig, %s)"
     # Only constants are formatted into the SQL; what the user typed is a bound parameter.
-    return (qs.extra(where=[f"{vector} @@ {tsquery}"], params=[query])  # nosec B610  # noqa: S610
+    # Ranking reads every match's vector: for a word in most articles that is most of the table.
+    # Only the newest ``candidates()`` matches are ranked (found along the primary key or the GIN
+    # index, whichever the planner prefers), so the work stays bounded however common the word.
+    limit = candidates()
+    newest = f"{TABLE}.id IN (SELECT id FROM {TABLE} WHERE {PG_COLUMN} @@ {tsquery} ORDER BY id DESC LIMIT {limit:d})"  # nosec B608  # noqa: S608, E501
+    return (qs.extra(where=[f"{vector} @@ {tsquery}", newest], params=[query, query])  # nosec B610  # noqa: S610
             .annotate(rank=RawSQL(f"ts_rank({vector}, {tsquery})", [query]))  # nosec B611  # noqa: S611
             .order_by("-rank", "-id"))
 
@@ -131,9 +164,15 @@ def _fts5(qs, words, match_all, title_only=False):
     # The unary ``+`` keeps SQLite from probing the FTS table once per article row (the planner
     # would otherwise start from an article index, e.g. status): the full-text match drives the
     # join and articles are fetched by primary key (13 s -> 4 ms for a count at 100,000 articles).
+    # Only the newest ``candidates()`` matches are joined and ranked: the rowid of the N-th newest
+    # match comes from FTS5 alone (its doclists are in rowid order), and the match is then read
+    # from that rowid on, so a word found in most articles costs what a rarer one does. (An
+    # ``IN (... ORDER BY bm25 LIMIT N)`` list instead made SQLite re-run the MATCH once per id.)
+    limit, fts = candidates(), FTS_TABLE
+    newest = f"{fts}.rowid >= COALESCE((SELECT rowid FROM {fts} WHERE {fts} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET {limit - 1:d}), 0)"  # nosec B608  # noqa: S608, E501
     return (qs.extra(  # nosec B610  # noqa: S610
         tables=[FTS_TABLE],
-        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s"], params=[query],
+        where=[f"{TABLE}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s", newest], params=[query, query],
         select={"rank": f"-bm25({FTS_TABLE}, 10.0, 1.0)"},
     ).order_by("-rank", "-id"))
 

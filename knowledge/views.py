@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from facilities.models import Equipment
 from knowledge import permissions, reliability, selectors, services
 from knowledge.forms import ArticleForm, ReliabilityFilterForm, SearchForm, VoteForm
+from knowledge.search import candidates, more_matches_than_ranked
 from knowledge.services import ArticleStateError
 
 PER_PAGE = 20
@@ -60,6 +61,7 @@ def article_list(request):
         "form": form, "page_obj": page, "querystring_base": querystring, "q": filters["q"],
         "can_create": permissions.can_create(request.user), "can_review": permissions.can_review(request.user),
         "is_staff": permissions.is_staff_reader(request.user),
+        "ranked_only": bool(filters["q"]) and more_matches_than_ranked(filters["q"]), "ranked": candidates(),
     })
 
 

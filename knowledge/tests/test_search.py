@@ -133,3 +133,25 @@ def test_suggestions_put_title_matches_first_and_still_find_body_matches(backend
     article_factory(author=engineer, title="Boiler pressure drops", body="Refill to 1.5 bar.")
     got = [a.title for a in selectors.suggestions_for(user=customer, text="boiler pressure")]
     assert got == ["Boiler pressure drops", "Heating notes"]
+
+
+@pytest.mark.parametrize("ranked", [3, 1000])
+def test_only_the_best_candidates_are_ranked_for_a_common_word(engineer, article_factory, settings, client, ranked):
+    """Full-text backends rank at most KNOWLEDGE_SEARCH_CANDIDATES matches (issue 11): the best
+    ones (title hits) stay on top, the page says more match than it ranked."""
+    settings.KNOWLEDGE_SEARCH_CANDIDATES = ranked
+    if search.backend_name() == "basic":
+        pytest.skip("no full-text index")
+    for n in range(4):
+        article_factory(author=engineer, title=f"Valve note {n}", body="Leak at the flange.")
+    article_factory(author=engineer, title="Leak under the sink", body="A leak, another leak.")
+    article_factory(author=engineer, title="Drip", body="Not the word.")
+    found = titles(selectors.article_list(user=engineer, q="leak"))
+    capped = ranked < 5
+    assert found[0] == "Leak under the sink"
+    assert len(found) == (3 if capped else 5)
+    assert search.more_matches_than_ranked("leak") is capped
+    client.force_login(engineer)
+    page = client.get("/kb/", {"q": "leak"}).content.decode()
+    assert ("More than 3 articles contain" in page) is capped
+    assert ("5 articles match" in page) is not capped
