@@ -261,3 +261,64 @@ def register(router) -> None:
 
 
 urlpatterns.append(path("auth/signup/", SignupView.as_view(), name="auth-signup"))
+
+
+# --- session log-in and log-out for the browser (scripts use auth/token/) ------------------------
+
+from django.contrib.auth import login as _login  # noqa: E402
+from django.contrib.auth import logout as _logout  # noqa: E402
+from rest_framework.authentication import CSRFCheck, TokenAuthentication  # noqa: E402
+
+from accounts.forms import EmailAuthenticationForm  # noqa: E402
+
+
+def _enforce_csrf(request) -> None:
+    """The web log-in form's CSRF protection, also for an anonymous caller (no log-in CSRF)."""
+    check = CSRFCheck(lambda req: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    # The session is started here, not read; the token class only names the scheme of a 401 (WWW-Authenticate).
+    authentication_classes = [TokenAuthentication]
+    throttle_scope = "auth"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: MeSerializer}, auth=[],
+                   summary="Log in with a session cookie (browsers; send the CSRF token)")
+    def post(self, request):
+        """The web log-in form's rules: e-mail and password, confirmed and active accounts only, django-axes
+        counts failures (429 when locked out). Starts a session; scripts use `auth/token/` instead."""
+        _enforce_csrf(request._request)
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = EmailAuthenticationForm(request._request, data={"username": data.validated_data["email"],
+                                                               "password": data.validated_data["password"]})
+        valid = form.is_valid()
+        if getattr(request._request, "axes_locked_out", False):
+            raise exceptions.Throttled(detail="Too many failed log-ins: this account or address is locked for now.")
+        if not valid:
+            codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+            if "unconfirmed" in codes:
+                raise exceptions.AuthenticationFailed("Your e-mail address is not confirmed yet: open the link we "
+                                                      "sent you.")
+            raise exceptions.AuthenticationFailed("E-mail and password do not match an active, confirmed account.")
+        _login(request._request, form.get_user())
+        return Response(MeSerializer(form.get_user()).data)
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None}, summary="Log out: end the session")
+    def post(self, request):
+        """End the caller's session (the API token, if any, stays: `DELETE auth/token/` revokes it)."""
+        _logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns += [
+    path("auth/login/", LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+]

@@ -25,18 +25,29 @@ def demo_user(role: str) -> User | None:
     return User.objects.filter(email__iexact=email, is_active=True).first()
 
 
-def demo_login_user(role: str) -> User:
-    """The demo user of ``role``, seeding the demo users first if somebody removed them."""
+def demo_login_user(role: str) -> User | None:
+    """The active demo user of ``role``, seeding the demo users first if somebody removed them.
+
+    None when an admin deactivated that demo account: it stays deactivated (the demo button says so).
+    """
     user = demo_user(role)
-    if user is None:
+    if user is None and not _deactivated(role):
         with transaction.atomic():
             seed(_Silent())
         user = demo_user(role)
-    if user is None:  # the demo account exists but was deactivated: bring it back for the demo
-        email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
-        User.objects.filter(email__iexact=email).update(is_active=True)
-        user = demo_user(role)
     return user
+
+
+def demo_roles_deactivated() -> set[str]:
+    """The roles whose demo account exists but was deactivated by an admin (one query)."""
+    emails = {u["email"]: u["role"] for u in DEMO_USERS}
+    found = User.objects.filter(email__in=list(emails), is_active=False).values_list("email", flat=True)
+    return {emails[email] for email in found if email in emails}
+
+
+def _deactivated(role: str) -> bool:
+    email = next(u["email"] for u in DEMO_USERS if u["role"] == role)
+    return User.objects.filter(email__iexact=email, is_active=False).exists()
 
 
 class _Silent:

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from accounts import views
-from accounts.views_api_token import api_token
 
 app_name = "accounts"
 
@@ -31,5 +30,5 @@ urlpatterns = [
     path("people/<int:pk>/invitation/", views.person_resend_invitation, name="person_resend_invitation"),
     path("organisations/", views.organizations, name="organizations"),
     path("organisations/<int:pk>/", views.organization_edit, name="organization_edit"),
-    path("profile/api-token/", api_token, name="api_token"),
+    path("profile/api-token/", views.api_token, name="api_token"),
 ]

@@ -64,10 +64,13 @@ SCENARIOS = [
     Scenario("queue, filtered", "admin", "tickets:queue", query={"status": "in_progress", "priority": "high"}),
     Scenario("queue, searched", "admin", "tickets:queue", query={"q": "leak"}),
     Scenario("all tickets, deep page", "admin", "tickets:list", query={"page": "deep"}),
+    Scenario("all tickets, deep cursor", "admin", "tickets:list", query={"cursor": "deep"}),
     Scenario("my tickets (customer)", "customer", "tickets:list"),
     Scenario("my jobs (technician)", "technician", "tickets:jobs"),
     Scenario("ticket, long history", "admin", "tickets:detail", args="long_ticket"),
     Scenario("API ticket list", "admin", "api:ticket-list", api=True, alternatives=("api:tickets-list",)),
+    Scenario("API ticket list, deep cursor", "admin", "api:ticket-list", api=True, query={"cursor": "deep"},
+             alternatives=("api:tickets-list",)),
     Scenario("API ticket create", "customer", "api:ticket-list", api=True, method="POST",
              alternatives=("api:tickets-list",),
              body={"title": "Bench: radiator cold", "description": "Created by the benchmark.",
@@ -365,7 +368,20 @@ def prepare_database(args) -> dict:
             tokens[role] = Token.objects.get_or_create(user=User.objects.get(email=email))[0].key
     except (ImportError, LookupError):
         pass
-    return {"long_ticket": long_ticket, "tickets": Ticket.objects.count(), "tokens": tokens}
+    deep_cursor = ""
+    try:  # the cursor of the row three quarters down the admin's list (the deep page's first row)
+        from tickets import selectors
+        from tickets.pagination import encode_cursor
+
+        admin = User.objects.get(email=LOGIN_EMAILS["admin"])
+        qs = selectors.ticket_list(user=admin)
+        count = Ticket.objects.count()
+        row = qs[max(0, count * 3 // 4 - 1)]
+        deep_cursor = encode_cursor(row, qs)
+    except (ImportError, LookupError, IndexError, Ticket.DoesNotExist):
+        pass
+    return {"long_ticket": long_ticket, "tickets": Ticket.objects.count(), "tokens": tokens,
+            "deep_cursor": deep_cursor}
 
 
 def resolve(scenario: Scenario, fixtures: dict) -> str | None:
@@ -385,6 +401,8 @@ def resolve(scenario: Scenario, fixtures: dict) -> str | None:
         query = dict(scenario.query)
         if query.get("page") == "deep":
             query["page"] = str(fixtures["deep_page"])
+        if query.get("cursor") == "deep":
+            query["cursor"] = fixtures.get("deep_cursor") or ""
         return path + (f"?{urlencode(query)}" if query else "")
     return None
 

@@ -3,6 +3,7 @@ services as the pages), and everyone signed in may use the pickers of the report
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 
 from facilities import permissions as rules
 from facilities import selectors, services
-from facilities.models import EquipmentModel, Location, Site
+from facilities.models import EquipmentModel, Location, Site, Trade
 from facilities.serializers import (
     EquipmentFilterSerializer,
     EquipmentModelSerializer,
@@ -25,6 +26,10 @@ from facilities.serializers import (
     PickSiteSerializer,
     SearchSerializer,
     SiteSerializer,
+    StaffFilterSerializer,
+    StaffSerializer,
+    StaffWriteSerializer,
+    TradeSerializer,
     VehicleFilterSerializer,
     VehicleSerializer,
 )
@@ -259,6 +264,7 @@ def register(router):
     router.register("equipment-models", EquipmentModelViewSet, basename="equipment-model")
     router.register("equipment", EquipmentViewSet, basename="equipment")
     router.register("vehicles", VehicleViewSet, basename="vehicle")
+    router.register("staff", StaffViewSet, basename="staff")
 
 
 urlpatterns = [
@@ -267,3 +273,82 @@ urlpatterns = [
     path("pick/equipment/", PickEquipment.as_view(), name="pick-equipment"),
 ]
 
+
+
+# --- maintenance staff: the staff pages' selectors and services ---------------------------------
+
+class StaffPermission(permissions.BasePermission):
+    """Reading: admins, engineers, technicians (the staff page). Writing: admins."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return rules.can_view_registry(request.user)
+        return rules.can_manage_staff(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Maintenance staff: engineers and technicians with phone, trades, home site and open "
+                               "jobs", parameters=[StaffFilterSerializer]),
+    retrieve=extend_schema(summary="One engineer or technician"),
+    create=extend_schema(summary="Add an engineer or technician (admins): invited by e-mail, no password chosen "
+                                 "by you", request=StaffWriteSerializer, responses={201: StaffSerializer}),
+    partial_update=extend_schema(summary="Change name, phone, role (engineer/technician), trades, home site or "
+                                         "active flag (admins); the e-mail is not changed here",
+                                 request=StaffWriteSerializer, responses={200: StaffSerializer}),
+)
+class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = StaffSerializer
+    permission_classes = [permissions.IsAuthenticated, StaffPermission]
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            query = _query(StaffFilterSerializer, self.request)
+            return selectors.staff_list(search=query.get("q", "").strip(), include_inactive=query["inactive"])
+        return selectors.staff_list(include_inactive=True)
+
+    def _out(self, pk, code=status.HTTP_200_OK):
+        return Response(StaffSerializer(selectors.staff_list(include_inactive=True).get(pk=pk)).data, status=code)
+
+    def _trades(self, actor, names):
+        return [services.trade_get_or_create(actor=actor, name=n) for n in dict.fromkeys(names) if n.strip()]
+
+    def create(self, request):
+        data = StaffWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("is_active", None)
+        with transaction.atomic():
+            values["trades"] = self._trades(request.user, values.pop("trades", []))
+            user = services.staff_create(actor=request.user, **values)
+        return self._out(user.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        user = self.get_object()
+        data = StaffWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("email", None)  # the login: changed by the person or on the People page
+        profile = getattr(user, "staff_profile", None)
+        current = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone, "role": user.role,
+                   "is_active": user.is_active, "home_site": profile.home_site if profile else None}
+        with transaction.atomic():
+            trades = (self._trades(request.user, values.pop("trades")) if "trades" in values
+                      else list(profile.trades.all()) if profile else [])
+            services.staff_update(actor=request.user, user=user, trades=trades, **{**current, **values})
+        return self._out(user.pk)
+
+
+class TradeList(generics.ListAPIView):
+    """The trades (skills) of the maintenance staff."""
+
+    permission_classes = [permissions.IsAuthenticated, RegistryPermission]
+    serializer_class = TradeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Trade.objects.order_by("name")
+
+
+urlpatterns.append(path("trades/", TradeList.as_view(), name="trade-list"))

@@ -1,8 +1,11 @@
 """API shapes of the facilities registry. They only translate; the services hold every rule."""
 
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from facilities.models import Equipment, EquipmentModel, Location, Site, Vehicle
+from accounts.models import FIELD_ROLES, Role, name_validator
+from facilities.models import Equipment, EquipmentModel, Location, Site, Trade, Vehicle
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -122,3 +125,69 @@ class LocationFilterSerializer(serializers.Serializer):
 class PickEquipmentQuery(serializers.Serializer):
     site = serializers.IntegerField(min_value=1)
     location = serializers.IntegerField(min_value=1, required=False)
+
+
+# --- maintenance staff -------------------------------------------------------------------------
+
+FIELD_ROLE_CHOICES = [(r.value, r.label) for r in Role if r.value in FIELD_ROLES]
+PHONE_HELP = "Mobile number for job SMS: E.164 (+447911123456) or national; returned in international format."
+
+
+class StaffSerializer(serializers.Serializer):
+    """An engineer or technician as the staff page shows them."""
+
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    phone = PhoneNumberField(read_only=True, help_text=PHONE_HELP)
+    role = serializers.ChoiceField(choices=FIELD_ROLE_CHOICES, read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    trades = serializers.SerializerMethodField()
+    home_site = serializers.SerializerMethodField()
+    open_jobs = serializers.IntegerField(read_only=True, default=0)
+
+    def _profile(self, obj):
+        try:
+            return obj.staff_profile
+        except obj._meta.model.staff_profile.RelatedObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_trades(self, obj):
+        profile = self._profile(obj)
+        return sorted(t.name for t in profile.trades.all()) if profile else []
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_home_site(self, obj):
+        profile = self._profile(obj)
+        return profile.home_site_id if profile else None
+
+
+class StaffWriteSerializer(serializers.Serializer):
+    """What an admin sets on the staff page. The e-mail is set once (the invitation goes there); the
+    account's other fields (password, organisation, admin role) are not set here."""
+
+    email = serializers.EmailField(max_length=254, help_text="On creation only: the invitation goes there.")
+    first_name = serializers.CharField(max_length=100, validators=[name_validator])
+    last_name = serializers.CharField(max_length=100, validators=[name_validator])
+    phone = PhoneNumberField(help_text=PHONE_HELP)
+    role = serializers.ChoiceField(choices=FIELD_ROLE_CHOICES)
+    trades = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=50,
+                                   help_text="Trade names; new ones are added to the list.")
+    home_site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.filter(active=True), required=False,
+                                                   allow_null=True)
+    is_active = serializers.BooleanField(required=False, help_text="On change only.")
+
+
+class StaffFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=200, allow_blank=True,
+                              help_text="Name, e-mail, phone or trade.")
+    inactive = serializers.BooleanField(required=False, default=False, help_text="Include inactive people.")
+
+
+class TradeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Trade
+        fields = ("id", "name")
+        read_only_fields = fields

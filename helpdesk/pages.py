@@ -136,6 +136,7 @@ NOT_PAGES = {
     "knowledge:suggest", "knowledge:from_ticket", "knowledge:reliability_csv", "knowledge:vote",
     "knowledge:deflect", "knowledge:action",
     "notifications:bell", "notifications:open", "notifications:read", "notifications:read_all",
+    "notifications:conversation_read",
     "notifications:user_preferences", "notifications:message_edit", "notifications:message_delete",
 }
 

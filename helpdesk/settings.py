@@ -333,6 +333,9 @@ FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
 # Close the ticket automatically when the requester signs the service report (otherwise an admin
 # closes, i.e. "processes", it after the sign-off).
 FIXDESK_CLOSE_ON_SIGNOFF = env.bool("FIXDESK_CLOSE_ON_SIGNOFF", default=False)
+# Whether a ticket without a category needs a service report to be resolved (with a category, the
+# category's "resolving needs a service report" box decides).
+FIXDESK_UNCATEGORISED_NEEDS_REPORT = env.bool("FIXDESK_UNCATEGORISED_NEEDS_REPORT", default=False)
 # --- sla ---
 # Lists' "due within N hours" filter and the amber badge; escalation level 2 for tickets without
 # a policy (unusual delays) this long after level 1; unusual delay = longer in a status than the
@@ -358,6 +361,12 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "rest_framework.authentication.SessionAuthentication",
 ]
 REST_FRAMEWORK["PAGE_SIZE"] = env.int("API_PAGE_SIZE", default=25)
+# Bodies over their limit are refused with 413 (helpdesk/api/parsers.py): JSON and forms as the web
+# forms (DATA_UPLOAD_MAX_MEMORY_SIZE), multipart uploads up to 10 photos of 10 MB plus the fields.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "helpdesk.api.parsers.JSONParser", "helpdesk.api.parsers.FormParser", "helpdesk.api.parsers.MultiPartParser",
+]
+API_UPLOAD_MAX_BYTES = env.int("API_UPLOAD_MAX_BYTES", default=101 * 1024 * 1024)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "TicketStatusEnum": "tickets.models.Status",
     "EquipmentStatusEnum": "facilities.models.Equipment.Status",
@@ -371,17 +380,20 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     "Errors share one JSON shape: `{status, code, detail, errors?}`. See docs/api.md."
 )
 # --- security ---
-# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script,
-# no eval), no plugins, no framing, forms post only here. Inline *styles* stay allowed: templates
-# use a few style attributes (widths of progress bars), which cannot run code.
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files (no
+# inline script, no eval, no style attribute or <style> element), no plugins, no framing, forms
+# post only here. The one scoped exception: third-party HTML under these prefixes (Swagger UI,
+# ReDoc, DRF's browsable API) also gets style-src 'unsafe-inline' (helpdesk/middleware.py).
 from csp.constants import NONE, SELF  # noqa: E402
 
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "helpdesk.middleware.CSPMiddleware")
+FIXDESK_CSP_INLINE_STYLE_PREFIXES = ["/api/"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

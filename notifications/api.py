@@ -75,15 +75,22 @@ class ConversationViewSet(viewsets.GenericViewSet):
                  "last_body": people[row["other"]].last_body or ""} for row in page if row["other"] in people]
         return self.get_paginated_response(ConversationSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Messages with one person, oldest first (marks theirs read)",
+    @extend_schema(summary="Messages with one person, oldest first (reading changes nothing: POST read/ for that)",
                    operation_id="conversations_messages",
                    parameters=[OpenApiParameter("user_id", int, OpenApiParameter.PATH)],
                    responses=MessageSerializer(many=True))
     def retrieve(self, request, user_id=None):
         other = selectors.conversation_partner_get(request.user, int(user_id))
-        services.messages_mark_read(actor=request.user, other=other)
         page = self.paginate_queryset(selectors.conversation_between(request.user, other))
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
+
+    @extend_schema(summary="Mark the messages this person sent you read",
+                   parameters=[OpenApiParameter("user_id", int, OpenApiParameter.PATH)],
+                   request=None, responses=MarkedSerializer)
+    @action(detail=True, methods=["post"], url_path="read")
+    def read(self, request, user_id=None):
+        other = selectors.conversation_partner_get(request.user, int(user_id))
+        return Response({"marked": services.messages_mark_read(actor=request.user, other=other)})
 
     @extend_schema(summary="Send a message to someone you work with (requester <-> assignee, anyone <-> admins)",
                    parameters=[OpenApiParameter("user_id", int, OpenApiParameter.PATH)],

@@ -72,7 +72,8 @@ class Notification(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("notifications:open", args=[self.pk])
+        # What it is about; opening it through the centre (POST notifications:open) also marks it read.
+        return self.url or reverse("notifications:list")
 
     @property
     def is_read(self) -> bool:

@@ -44,6 +44,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 24 * 3600))
 
 
+def idempotency_key(delivery: Delivery) -> str:
+    """One key per delivery, the same on every attempt (a resend after a lost answer is the same message)."""
+    return f"fixdesk-delivery-{delivery.pk}-{delivery.created_at:%Y%m%d%H%M%S%f}"
+
+
 def _send(delivery: Delivery) -> str:
     payload = delivery.payload
     if delivery.channel == Channel.EMAIL:
@@ -58,7 +63,7 @@ def _send(delivery: Delivery) -> str:
         message.send()
         return message.extra_headers.get("Message-ID", "")
     if delivery.channel == Channel.SMS:
-        sms = SmsMessage(to=delivery.to, body=payload["text"])
+        sms = SmsMessage(to=delivery.to, body=payload["text"], idempotency_key=idempotency_key(delivery))
         get_sms_connection().send_messages([sms])
         return sms.provider_id
     raise ValueError(f"unknown channel {delivery.channel!r}")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("messages/", views.inbox, name="inbox"),
     path("messages/new/", views.contacts, name="contacts"),
     path("messages/with/<int:user_id>/", views.conversation, name="conversation"),
+    path("messages/with/<int:user_id>/read/", views.conversation_read, name="conversation_read"),
     path("messages/<int:pk>/edit/", views.message_edit, name="message_edit"),
     path("messages/<int:pk>/delete/", views.message_delete, name="message_delete"),
 ]

@@ -55,10 +55,10 @@ def notification_list(request):
     })
 
 
-@require_safe
+@require_POST
 @login_required
 def notification_open(request, pk):
-    """Mark read and go to what it is about."""
+    """Mark read and go to what it is about (POST: a GET changes nothing, docs/security.md)."""
     notification = selectors.notification_get_for(request.user, pk)
     services.notification_mark_read(actor=request.user, notification=notification)
     return redirect(notification.url or reverse("notifications:list"))
@@ -145,15 +145,30 @@ def conversation(request, user_id):
             except ValidationError as exc:
                 form.add_error("body", exc.messages[0])
             else:
+                services.messages_mark_read(actor=request.user, other=other)  # answering them is reading them
                 return redirect(reverse("notifications:conversation", args=[other.pk]) + "#latest")
-    services.messages_mark_read(actor=request.user, other=other)
     thread = selectors.conversation_between(request.user, other)
     paginator = Paginator(thread, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page") or paginator.num_pages)  # latest page first
     return render(request, "notifications/conversation.html", {
         "other": other, "page_obj": page, "form": form, "may_write": may_write,
         "editable": {m.pk for m in page if can_change_message(request.user, m)},
+        "unread": any(m.recipient_id == request.user.pk and m.read_at is None for m in page),
     })
+
+
+@require_POST
+@login_required
+def conversation_read(request, user_id):
+    """Mark what ``user_id`` wrote to the caller read (POST: viewing a conversation changes nothing).
+
+    The inbox opens conversations through this; on the conversation page htmx posts it on load,
+    and without JavaScript the page shows the button."""
+    other = selectors.conversation_partner_get(request.user, user_id)
+    services.messages_mark_read(actor=request.user, other=other)
+    if request.htmx:
+        return HttpResponse("")  # the form swaps itself out
+    return redirect(_safe_next(request, reverse("notifications:conversation", args=[other.pk]) + "#latest"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

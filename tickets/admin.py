@@ -179,8 +179,8 @@ class TicketEventAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "active")
-    list_filter = ("active",)
+    list_display = ("name", "active", "needs_service_report")
+    list_filter = ("active", "needs_service_report")
     search_fields = ("name",)
 
 

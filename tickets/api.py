@@ -187,7 +187,8 @@ class TicketViewSet(viewsets.GenericViewSet):
         call(services.ticket_update, actor=request.user, ticket=ticket, version=version, **fields)
         return self._ticket_response(pk)
 
-    @extend_schema(summary="Delete a ticket (admins; soft, restorable from the Django admin)",
+    @extend_schema(summary="Delete a ticket (admins; soft: `POST tickets/{id}/restore/` or the Django admin "
+                           "brings it back)",
                    parameters=[TICKET_ID], responses={204: None})
     def destroy(self, request, pk=None):
         ticket = self.get_object()
@@ -195,6 +196,27 @@ class TicketViewSet(viewsets.GenericViewSet):
             raise exceptions.PermissionDenied("Only admins delete tickets.")
         call(services.ticket_delete, actor=request.user, ticket=ticket)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Deleted tickets, newest deletion first (admins)", responses=TicketSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def deleted(self, request):
+        if not permissions.can_restore(request.user):
+            raise exceptions.PermissionDenied("Only admins see deleted tickets.")
+        return self._page(selectors.tickets_deleted_for(request.user).select_related(*API_RELATED))
+
+    @extend_schema(summary="Restore a deleted ticket (admins); 409 when it is not deleted",
+                   parameters=[TICKET_ID], request=None, responses={200: TicketSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        if not permissions.can_restore(request.user):
+            self.get_object()  # 404 for a ticket out of reach (deleted ones are out of everyone's reach)
+            raise exceptions.PermissionDenied("Only admins restore tickets.")
+        if not selectors.tickets_deleted_for(request.user).filter(pk=pk).exists():
+            self.get_object()  # 404 when there is no such ticket at all
+            raise Conflict("This ticket is not deleted.")
+        ticket = selectors.tickets_deleted_for(request.user).get(pk=pk)
+        call(services.ticket_restore, actor=request.user, ticket=ticket)
+        return self._ticket_response(pk)
 
     # --- workflow ------------------------------------------------------------------------
 
@@ -398,11 +420,14 @@ class CategoryList(generics.ListAPIView):
 
 
 def register(router):
+    from tickets import api_sla
+
     router.register("tickets", TicketViewSet, basename="ticket")
     router.register("macros", MacroViewSet, basename="macro")
+    api_sla.register(router)
 
 
-# Service reports, read-only (tickets/api_reports.py).
+# Service reports: read, write, submit, sign, refuse, void (tickets/api_reports.py).
 from tickets.api_reports import urlpatterns as _report_urls  # noqa: E402
 
 urlpatterns = [

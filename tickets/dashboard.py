@@ -1,10 +1,11 @@
 """Dashboard panels of the tickets app: each role its own start."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tickets import permissions, selectors
-from tickets.models import OPEN_STATUSES, Status
+from tickets.models import OPEN_STATUSES, Priority, Status
 
 PANEL = "tickets/includes/dashboard_panel.html"
 COUNTS = "tickets/includes/dashboard_counts.html"
@@ -14,12 +15,32 @@ def _rows(qs, n=5):
     return list(qs.select_related(*selectors.LIST_RELATED)[:n])
 
 
+def _jobs_to_take(visible, n=5):
+    """Unassigned new/approved tickets, most urgent first, oldest first within a priority.
+
+    Ordering by the priority's rank would sort the whole unassigned backlog; instead each
+    priority's oldest ``n`` come from ``ticket_to_take_idx`` (an index range each) and only those
+    few candidates are ranked: one query, the same rows.
+    """
+    waiting = visible.filter(assignee__isnull=True)
+    candidates = Q()
+    for status in (Status.NEW, Status.APPROVED):
+        for priority in Priority.values:
+            candidates |= Q(pk__in=waiting.filter(status=status, priority=priority)
+                            .order_by("created_at").values("pk")[:n])
+    return _rows(selectors.with_priority_rank(visible.filter(candidates)).order_by("-priority_rank", "created_at"), n)
+
+
 def panels(request) -> list[dict]:
     user = request.user
     out = []
+    matrix = None
     visible = selectors.tickets_visible_to(user)
     if user.role == "admin":
-        counts = selectors.status_counts(visible)
+        from tickets.sla_dashboard import open_matrix
+
+        matrix = open_matrix(visible)  # one grouped count, shared with the SLA panel below
+        counts = {row["status"]: row["total"] for row in matrix["rows"]}
         out.append({"template": COUNTS, "title": _("Tickets by status"), "counts": [
             {"label": label, "n": counts.get(value, 0), "url": reverse("tickets:queue") + f"?status={value}"}
             for value, label in Status.choices if value in OPEN_STATUSES
@@ -28,10 +49,7 @@ def panels(request) -> list[dict]:
                     "tickets": _rows(visible.filter(status=Status.NEW).order_by("created_at")),
                     "more": reverse("tickets:queue") + "?status=new", "empty": _("Nothing to approve.")})
     if user.role == "engineer":
-        out.append({"template": PANEL, "title": _("Jobs to take"),
-                    "tickets": _rows(selectors.with_priority_rank(visible.filter(
-                        status__in=(Status.NEW, Status.APPROVED), assignee__isnull=True,
-                    )).order_by("-priority_rank", "created_at")),
+        out.append({"template": PANEL, "title": _("Jobs to take"), "tickets": _jobs_to_take(visible),
                     "more": reverse("tickets:queue") + "?unassigned=on", "empty": _("No unassigned jobs.")})
     if permissions.can_have_jobs(user):
         out.append({"template": PANEL, "title": _("My jobs"), "tickets": _rows(selectors.jobs_for(user)),
@@ -43,7 +61,7 @@ def panels(request) -> list[dict]:
                     "create": reverse("tickets:create")})
     from tickets import sla_dashboard
 
-    out.extend(sla_dashboard.panels(request))
+    out.extend(sla_dashboard.panels(request, matrix=matrix))
     return out
 
 

@@ -1,17 +1,27 @@
 """Demo tickets in every status, driven through the real services. Idempotent."""
 
 import io
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.demo import demo_user
 from accounts.models import Role
 from facilities.models import Equipment, Location, Site, Vehicle
-from tickets import services, sla_demo
-from tickets.models import Category, Macro, Priority, Ticket
+from tickets import services, sla_demo, workflow
+from tickets.models import Category, Macro, Priority, ReportCode, Status, Ticket
 
 CATEGORIES = ["Repair", "Maintenance", "IT incident", "Request", "Cleaning", "Health and safety"]
+# Categories whose jobs are resolved without a service report (the others need one).
+NO_REPORT = ("IT incident", "Request")
+# Codes of the report that resolves a field job (``resolve`` steps of a category needing a report).
+RESOLVE_CODES = {
+    "Blocked sink in kitchen": ("BLOCKED", "DIRT", "CLEANED"),
+    "Broken chair in reception": ("DAMAGE", "WEAR", "REPLACED"),
+    "Heating timer wrong after clock change": ("INTERMIT", "SETTING", "ADJUSTED"),
+}
 
 # (title, description, category, priority, [(actor role, action, comment)], [(role, comment, internal)])
 TICKETS = [
@@ -69,6 +79,24 @@ AFFECTED = {
 }
 
 
+def resolve_with_report(*, actor, ticket, work: str, codes=()):
+    """Write and submit the job's (last) service report, which resolves it; unchanged without code lists."""
+    picked = {}
+    for kind, code in zip(("symptom", "cause", "action"), codes or ("OTHER", "OTHER", "OTHER"), strict=True):
+        picked[kind] = (ReportCode.objects.filter(kind=kind, code=code).first()
+                        or ReportCode.objects.filter(kind=kind, active=True).order_by("sort_order").first())
+    if not all(picked.values()):
+        return ticket
+    end = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+    report = services.report_create(
+        actor=actor, ticket=ticket, arrived_at=end - timedelta(minutes=40), departed_at=end, labour_minutes=30,
+        action_text=work, **picked, **services.travel_prefill(user=actor, ticket=ticket),
+    )
+    services.report_submit(actor=actor, report=report)
+    ticket.refresh_from_db()
+    return ticket
+
+
 def _photo(title: str):
     img = Image.new("RGB", (640, 480), (70, 110, 160))
     ImageDraw.Draw(img).text((20, 20), title, fill=(255, 255, 255))
@@ -82,7 +110,8 @@ def seed(stdout) -> None:
     if not all(people.values()):
         stdout.write("  tickets: demo users missing (seed accounts first); skipped")
         return
-    categories = {name: Category.objects.get_or_create(name=name)[0] for name in CATEGORIES}
+    categories = {name: Category.objects.get_or_create(
+        name=name, defaults={"needs_service_report": name not in NO_REPORT})[0] for name in CATEGORIES}
     sla_demo.seed_policies(stdout)
     sites = list(Site.objects.filter(active=True)[:3])
     van = Vehicle.objects.filter(active=True).first()
@@ -103,6 +132,13 @@ def seed(stdout) -> None:
             if action.startswith("assign:"):
                 action, who = action.split(":")
                 assignee = people[who]
+            if action == "resolve" and workflow.report_required(ticket):
+                # A field job is resolved by its service report, as the rule asks of everyone.
+                ticket = resolve_with_report(actor=people[role], ticket=ticket, work=comment,
+                                             codes=RESOLVE_CODES.get(title, ()))
+                if ticket.status != Status.RESOLVED:
+                    break  # no report codes installed: the job stays in progress
+                continue
             ticket = services.ticket_transition(
                 actor=people[role], ticket=ticket, action=action, comment=comment, assignee=assignee,
                 vehicle=van if (assignee and van and n == 3) else None,

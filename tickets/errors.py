@@ -13,6 +13,10 @@ class ActionNotAllowed(TicketError):
     """The action is not allowed for this user in the ticket's current state (API: 409)."""
 
 
+class ReportRequired(ActionNotAllowed):
+    """``resolve`` refused because the ticket's category needs a service report: submit one (API: 409)."""
+
+
 class StaleTicket(TicketError):
     """The form was loaded at an older version; ``events`` says what changed meanwhile (API: 409)."""
 

@@ -23,6 +23,8 @@ OPEN_STATUSES = (
     Status.NEW, Status.APPROVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED,
 )
 FINAL_STATUSES = (Status.REJECTED, Status.CLOSED, Status.CANCELLED)
+# The SLA clock runs in these (tickets.sla.RUNNING); plain strings for the partial indexes.
+RUNNING_STATUSES = ["new", "approved", "assigned", "in_progress"]
 
 
 class Priority(models.TextChoices):
@@ -37,6 +39,11 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    needs_service_report = models.BooleanField(
+        _("resolving needs a service report"), default=True,
+        help_text=_("Jobs of this category are resolved by submitting their service report. Untick it for "
+                    "work done without a visit, such as IT incidents solved on the phone or simple requests."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -130,6 +137,27 @@ class Ticket(models.Model):
                          condition=models.Q(deleted_at__isnull=True)),
             # The open-jobs count of the assignment sidebar, index-only (facilities.selectors).
             models.Index(fields=["assignee", "status"], name="ticket_live_assignee_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            # The dashboards (docs/bench.md): the 30-day report reads its window by these two...
+            models.Index(fields=["responded_at"], name="ticket_live_responded_idx",
+                         condition=models.Q(deleted_at__isnull=True, responded_at__isnull=False)),
+            models.Index(fields=["resolved_at"], name="ticket_live_resolved_idx",
+                         condition=models.Q(deleted_at__isnull=True, resolved_at__isnull=False)),
+            # ... the open tickets by status and priority as an index-only count (no table reads) ...
+            models.Index(fields=["status", "priority"], name="ticket_live_status_prio_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
+            # ... the breached / at-risk lists the first rows by due time among running tickets
+            # (the status list matches tickets.sla.RUNNING and is written literally by status_in) ...
+            models.Index(fields=["response_due_at"], name="ticket_run_response_due_idx",
+                         condition=models.Q(deleted_at__isnull=True, responded_at__isnull=True,
+                                            status__in=RUNNING_STATUSES)),
+            models.Index(fields=["resolution_due_at"], name="ticket_run_resolve_due_idx",
+                         condition=models.Q(deleted_at__isnull=True, status__in=RUNNING_STATUSES)),
+            # ... the escalated list, highest level first, open tickets only ...
+            models.Index(fields=["-escalation_level", "-escalated_at"], name="ticket_escalated_open_idx",
+                         condition=models.Q(deleted_at__isnull=True, status__in=[*RUNNING_STATUSES, "on_hold"])),
+            # ... and the engineer's "Jobs to take", oldest first per priority.
+            models.Index(fields=["assignee", "status", "priority", "created_at"], name="ticket_to_take_idx",
                          condition=models.Q(deleted_at__isnull=True)),
         ]
         constraints = [

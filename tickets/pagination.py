@@ -9,7 +9,15 @@ stays reachable, and "Next" is known by fetching one row more than the page.
 
 from __future__ import annotations
 
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
@@ -80,8 +88,201 @@ class CappedPaginator(Paginator):
             return self.page(1)
 
 
+# Keyset ("cursor") pages ----------------------------------------------------------------------
+#
+# OFFSET makes page N cost N pages of reading. A keyset page starts right after (or before) a
+# row: ``key < v OR (key = v AND id < i)`` in the list's own order (the allow-listed sort key,
+# then ``-id``), written as ``key <= v AND (...)`` so the database seeks straight to ``v`` in the
+# index that serves the order. Every page costs the same, however far, and rows inserted while
+# someone pages neither repeat nor get skipped among the rows already passed.
+
+KEYSET_FROM_PAGE = 10  # numbered links up to this page, then "Next" continues by cursor
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass
+class _Order:
+    field: str
+    descending: bool
+    nulls_last: bool = False
+
+
+def _order_of(qs) -> _Order:
+    """The list's (sort key, -id) order, as the selectors build it."""
+    order = list(qs.query.order_by)
+    if len(order) != 2 or order[1] != "-id":
+        raise ValueError(f"keyset pages need an order of (key, '-id'), not {order!r}")
+    key = order[0]
+    if isinstance(key, str):
+        return _Order(key.lstrip("-"), key.startswith("-"))
+    if isinstance(key, OrderBy) and isinstance(key.expression, F):
+        return _Order(key.expression.name, key.descending, bool(key.nulls_last))
+    raise ValueError(f"unsupported keyset order {key!r}")
+
+
+def encode_cursor(row, qs, *, backwards: bool = False) -> str:
+    order = _order_of(qs)
+    value = getattr(row, order.field)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    payload = {"k": value, "i": row.pk, "b": backwards}
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> dict:
+    try:
+        raw = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+        data = json.loads(raw)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise InvalidCursor("not a cursor") from exc
+    if not (isinstance(data, dict) and isinstance(data.get("i"), int) and isinstance(data.get("b"), bool)
+            and (data.get("k") is None or isinstance(data.get("k"), (str, int, float)))):
+        raise InvalidCursor("not a cursor")
+    return data
+
+
+class KeysetPage:
+    """A page read by position; iterable like a Django ``Page`` for the templates."""
+
+    keyset = True
+    number = None
+
+    def __init__(self, rows, *, has_next, has_previous, next_cursor, previous_cursor):
+        self.object_list = rows
+        self._has_next, self._has_previous = has_next, has_previous
+        self.next_cursor, self.previous_cursor = next_cursor, previous_cursor
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self._has_previous
+
+    def has_other_pages(self):
+        return self._has_next or self._has_previous
+
+
+def _after(order: _Order, value, pk: int, backwards: bool) -> tuple[Q, list]:
+    """The rows after (value, pk) in the list's order (before it when ``backwards``), and the
+    order to read them in."""
+    f = order.field
+    forward_lt = order.descending != backwards  # going down the key
+    cmp, cmp_eq = ("lt", "lte") if forward_lt else ("gt", "gte")
+    tie = Q(**{f: value, "pk__lt" if not backwards else "pk__gt": pk})
+    if value is None:  # only nulls_last orders have null keys; they come last
+        cond = Q(**{f"{f}__isnull": True}) & Q(**{"pk__lt" if not backwards else "pk__gt": pk})
+        if backwards:
+            cond |= Q(**{f"{f}__isnull": False})
+    else:
+        cond = Q(**{f"{f}__{cmp_eq}": value}) & (Q(**{f"{f}__{cmp}": value}) | tie)
+        if order.nulls_last and not backwards:
+            cond |= Q(**{f"{f}__isnull": True})
+    key = F(f).desc(nulls_last=order.nulls_last or None) if order.descending else \
+        F(f).asc(nulls_last=order.nulls_last or None)
+    if backwards:
+        key = F(f).asc(nulls_first=order.nulls_last or None) if order.descending else \
+            F(f).desc(nulls_first=order.nulls_last or None)
+    return cond, [key, "id" if backwards else "-id"]
+
+
+def keyset_page(qs, per_page: int, token: str | None) -> KeysetPage:
+    """The page after (or before) the cursor ``token``; the first page when it is empty.
+    Raises :class:`InvalidCursor` for a token that is not one of ours."""
+    order = _order_of(qs)
+    backwards, cursor = False, None
+    if token:
+        cursor = decode_cursor(token)
+        backwards = cursor["b"]
+        cond, ordering = _after(order, cursor["k"], cursor["i"], backwards)
+        try:
+            page_qs = qs.filter(cond).order_by(*ordering)
+        except (ValidationError, ValueError, TypeError) as exc:  # a key value of the wrong type
+            raise InvalidCursor("not a cursor for this list") from exc
+    else:
+        page_qs = qs
+    try:
+        rows = list(page_qs[: per_page + 1])
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise InvalidCursor("not a cursor for this list") from exc
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    has_next = True if backwards else more
+    has_previous = more if backwards else cursor is not None
+    return KeysetPage(
+        rows, has_next=has_next and bool(rows), has_previous=has_previous and bool(rows),
+        next_cursor=encode_cursor(rows[-1], qs) if rows and has_next else None,
+        previous_cursor=encode_cursor(rows[0], qs, backwards=True) if rows and has_previous else None,
+    )
+
+
 class CappedPageNumberPagination(PageNumberPagination):
     """The API's page-number pagination with the capped count: ``count`` is at most 10,001
-    (meaning "more than 10,000"), ``next`` is exact."""
+    (meaning "more than 10,000"), ``next`` is exact.
+
+    ``?cursor=`` (empty for the first page) switches a ticket list to keyset pages: no count,
+    ``next``/``previous`` carry the cursor, and every page costs the same however deep. Lists
+    not ordered by (key, id), such as comments, keep page numbers."""
 
     django_paginator_class = CappedPaginator
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keyset = None
+        token = request.query_params.get(self.cursor_query_param)
+        if token is not None:
+            try:
+                _order_of(queryset)
+            except ValueError:
+                token = None
+        if token is None:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        try:
+            self.keyset = keyset_page(queryset, self.get_page_size(request), token)
+        except InvalidCursor:
+            from rest_framework.exceptions import ValidationError as DRFValidationError
+
+            raise DRFValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
+        return list(self.keyset)
+
+    def _cursor_link(self, cursor):
+        from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+        if cursor is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, cursor)
+
+    def get_paginated_response(self, data):
+        if self.keyset is None:
+            return super().get_paginated_response(data)
+        from rest_framework.response import Response
+
+        return Response({"next": self._cursor_link(self.keyset.next_cursor),
+                         "previous": self._cursor_link(self.keyset.previous_cursor), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["required"] = ["results"]
+        out["properties"]["count"]["description"] = "Absent with ?cursor=; at most 10,001 (more than 10,000)."
+        return out
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.cursor_query_param, "required": False, "in": "query",
+            "description": "Keyset pages: empty for the first, then the cursor from `next` / `previous`; "
+                           "replaces `page`, no `count`.",
+            "schema": {"type": "string"},
+        }]

@@ -50,8 +50,13 @@ def can_add_photo(user, ticket) -> bool:
 
 
 def can_delete(user, ticket) -> bool:
-    """Only admins delete (softly; restored from the Django admin)."""
+    """Only admins delete (softly; restored from the Django admin or the API)."""
     return _active(user) and user.role == Role.ADMIN and ticket.deleted_at is None
+
+
+def can_restore(user) -> bool:
+    """Only admins see deleted tickets and restore them."""
+    return _active(user) and user.role == Role.ADMIN
 
 
 def can_triage(user) -> bool:
@@ -133,3 +138,8 @@ def can_void_signoff(user, report) -> bool:
     """Admins void a signature (with a reason); the report then waits for a new sign-off."""
     return (_active(user) and user.role == Role.ADMIN and report.status == "signed"
             and report.ticket.deleted_at is None)
+
+
+def can_manage_sla(user) -> bool:
+    """SLA policies and working calendars: admins (the Django admin and the API)."""
+    return _active(user) and user.role == Role.ADMIN

@@ -25,6 +25,14 @@ SORTS = {
 }
 
 
+def tickets_deleted_for(user) -> QuerySet[Ticket]:
+    """Soft-deleted tickets, newest deletion first: admins only (empty for everybody else)."""
+    from tickets.permissions import can_restore
+
+    qs = Ticket.objects.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id")
+    return qs if can_restore(user) else qs.none()
+
+
 def tickets_visible_to(user) -> QuerySet[Ticket]:
     """The tickets ``user`` may see, never the soft-deleted ones; empty for anonymous users."""
     qs = Ticket.objects.filter(deleted_at__isnull=True)

@@ -4,6 +4,7 @@ permissions and the workflow table. Internal notes never reach customers (the se
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -14,8 +15,23 @@ from tickets import selectors, workflow
 from tickets.forms import STATUS_FILTERS
 from tickets.models import Category, Comment, Macro, Photo, Priority, Status, Ticket, TicketEvent
 from tickets.services import BULK_ACTIONS, MAX_PHOTOS
+from tickets.services.photos import MAX_BYTES as MAX_PHOTO_BYTES
 
 User = get_user_model()
+
+
+class PhotoFileField(serializers.FileField):
+    """An uploaded image; one over the photo size limit is 413 (the services refuse it too)."""
+
+    def to_internal_value(self, data):
+        from helpdesk.api.errors import PayloadTooLarge
+
+        upload = super().to_internal_value(data)
+        if getattr(upload, "size", 0) > MAX_PHOTO_BYTES:
+            name = (getattr(upload, "name", "") or "photo")[-100:]
+            raise PayloadTooLarge(gettext("“%(name)s” is larger than 10 MB.") % {"name": name})
+        return upload
+
 PHONE_HELP = ("Phone number. Sent as E.164 (+447911123456) or national (read in the default region); "
               "returned in international format (+44 7911 123456).")
 
@@ -107,7 +123,7 @@ class TicketWriteSerializer(serializers.Serializer):
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True,
         help_text="Admins only: report on someone else's behalf (anyone else gets 403).")
     photos = serializers.ListField(
-        child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
+        child=PhotoFileField(), required=False, max_length=MAX_PHOTOS,
         help_text=f"multipart/form-data only: up to {MAX_PHOTOS} JPEG, PNG or WebP images of at most 10 MB.")
 
 
@@ -195,7 +211,7 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 
 class PhotoUploadSerializer(serializers.Serializer):
-    photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=MAX_PHOTOS,
+    photos = serializers.ListField(child=PhotoFileField(), min_length=1, max_length=MAX_PHOTOS,
                                    help_text="One or more JPEG, PNG or WebP images of at most 10 MB.")
 
 

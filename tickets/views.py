@@ -17,15 +17,28 @@ from tickets import permissions, selectors, services, workflow
 from tickets.errors import StaleTicket, TicketError
 from tickets.forms import ActionForm, BulkForm, CommentForm, FilterForm, PhotoForm, TicketForm
 from tickets.models import Macro
-from tickets.pagination import CappedPaginator
+from tickets.pagination import KEYSET_FROM_PAGE, CappedPaginator, InvalidCursor, encode_cursor, keyset_page
 
 PER_PAGE = 25
 
 
 def _paginate(request, qs):
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    """Numbered pages for the first ones; ``?cursor=`` (the "Next" link from page
+    KEYSET_FROM_PAGE on, and "Previous" from there) reads by position at the same cost however
+    deep. A cursor that is not ours shows the first page."""
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("cursor", None)
+    token = request.GET.get("cursor")
+    if token is not None:
+        try:
+            return keyset_page(qs, PER_PAGE, token), params.urlencode()
+        except InvalidCursor:
+            return keyset_page(qs, PER_PAGE, None), params.urlencode()
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    if page.number >= KEYSET_FROM_PAGE and page.has_next():
+        page.object_list = list(page.object_list)
+        page.next_cursor = encode_cursor(page.object_list[-1], qs) if page.object_list else None
     return page, params.urlencode()
 
 

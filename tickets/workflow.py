@@ -11,6 +11,10 @@ Who may act is expressed as *parties*:
 - ``assignee``: the ticket's current assignee;
 - ``engineer``: any engineer (used by ``take``: an engineer takes an unassigned job);
 - ``requester_in_window``: the requester, within ``FIXDESK_REOPEN_WINDOW_DAYS`` of the close.
+
+``resolve`` is ``by_report``: when the ticket's category needs a service report (``Category.needs_service_report``;
+``FIXDESK_UNCATEGORISED_NEEDS_REPORT`` for a ticket without a category) it is done only by submitting the job's
+last service report (``tickets.services.report_submit``, which passes ``via_service=True``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ class Transition:
     confirm: str = ""
     # Done only through another service (the service report's sign-off), never from the action buttons.
     service_only: bool = False
+    # Done only by submitting the service report when the ticket's category needs one (``report_required``).
+    by_report: bool = False
 
 
 ADMIN, REQUESTER, ASSIGNEE, ENGINEER, REQUESTER_IN_WINDOW = (
@@ -71,7 +77,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("resume", _("Resume work"), (Status.ON_HOLD,), Status.IN_PROGRESS, (ASSIGNEE, ADMIN),
                    button="primary"),
         Transition("resolve", _("Resolve"), (Status.IN_PROGRESS,), Status.RESOLVED, (ASSIGNEE,),
-                   comment_required=True, comment_label=_("Resolution: what was done?"), button="success"),
+                   comment_required=True, comment_label=_("Resolution: what was done?"), button="success",
+                   by_report=True),
         Transition("close", _("Close"), (Status.RESOLVED,), Status.CLOSED, (ADMIN, REQUESTER),
                    comment_label=_("Comment (optional)"), button="success"),
         Transition("close_solved", _("Close: solved, no longer needed"),
@@ -113,8 +120,18 @@ def _party_matches(party: str, ticket, user) -> bool:
     raise ValueError(f"unknown party {party!r}")
 
 
-def refusal(ticket, user, action: str) -> str | None:
-    """Why ``user`` may not perform ``action`` on ``ticket`` now, or None when allowed."""
+def report_required(ticket) -> bool:
+    """Whether the ticket is resolved only through its service report: its category says so, else the setting."""
+    if ticket.category_id is None:
+        return bool(getattr(settings, "FIXDESK_UNCATEGORISED_NEEDS_REPORT", False))
+    return ticket.category.needs_service_report
+
+
+def refusal(ticket, user, action: str, *, via_service: bool = False) -> str | None:
+    """Why ``user`` may not perform ``action`` on ``ticket`` now, or None when allowed.
+
+    ``via_service``: asked by the service that owns the action (the service report resolving its job).
+    """
     transition = TRANSITIONS.get(action)
     if transition is None:
         return str(_("Unknown action “%(action)s”.") % {"action": action})
@@ -127,7 +144,28 @@ def refusal(ticket, user, action: str) -> str | None:
         )
     if not any(_party_matches(p, ticket, user) for p in transition.parties):
         return str(_("You may not “%(label)s” this ticket.") % {"label": transition.label})
+    if transition.by_report and not via_service and report_required(ticket):
+        return str(_("This job needs a service report: write the report of your visit and submit it (without a "
+                     "follow-up visit) to resolve the job."))
     return None
+
+
+def check(ticket, user, action: str, *, via_service: bool = False) -> None:
+    """Raise ``ReportRequired`` (only the service report is missing) or ``ActionNotAllowed`` when refused."""
+    from tickets.errors import ActionNotAllowed, ReportRequired
+
+    reason = refusal(ticket, user, action, via_service=via_service)
+    if reason is None:
+        return
+    if not via_service and waits_for_report(ticket, user, action):
+        raise ReportRequired(reason)
+    raise ActionNotAllowed(reason)
+
+
+def waits_for_report(ticket, user, action: str = "resolve") -> bool:
+    """True when only the missing service report keeps ``user`` from ``action`` (the page says so)."""
+    return (refusal(ticket, user, action, via_service=True) is None
+            and refusal(ticket, user, action) is not None)
 
 
 def is_allowed(ticket, user, action: str) -> bool:

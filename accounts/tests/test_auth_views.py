@@ -1,5 +1,7 @@
 """Sign-up, confirmation, log-in and lock-out, demo buttons, log-out and passwords through HTTP."""
 
+import io
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -196,6 +198,43 @@ def test_demo_button_logs_in_as_the_demo_user(role, client, settings):
 def test_demo_login_of_an_unknown_role_is_404(client, settings):
     settings.FIXDESK_DEMO = True
     assert client.post(reverse("accounts:demo_login", args=["overlord"])).status_code == 404
+
+
+def test_a_deactivated_demo_user_stays_deactivated_and_the_button_says_so(client, settings, admin):
+    from accounts import demo, services
+
+    settings.FIXDESK_DEMO = True
+    demo.seed(io.StringIO())
+    technician = demo.demo_user(Role.TECHNICIAN)
+    services.user_deactivate(actor=admin, user=technician)
+    login_page = client.get(reverse("accounts:login")).content.decode()
+    assert "Demo Technician: deactivated by an admin" in login_page
+    assert reverse("accounts:demo_login", args=["technician"]) not in login_page
+    assert reverse("accounts:demo_login", args=["customer"]) in login_page  # the other roles still work
+
+    response = client.post(reverse("accounts:demo_login", args=["technician"]), follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("accounts:login")
+    assert any("deactivated by an admin" in m for m in _messages(response))
+    assert SESSION_KEY not in client.session
+    technician.refresh_from_db()
+    assert technician.is_active is False
+    demo.seed(io.StringIO())  # seeding again does not bring it back either
+    technician.refresh_from_db()
+    assert technician.is_active is False
+
+    response = client.post(reverse("accounts:demo_login", args=["customer"]))
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+
+
+def test_a_deleted_demo_user_is_seeded_again(client, settings):
+    from accounts import demo
+
+    settings.FIXDESK_DEMO = True
+    demo.seed(io.StringIO())
+    User.objects.filter(email=demo.demo_user(Role.ENGINEER).email).delete()
+    response = client.post(reverse("accounts:demo_login", args=["engineer"]))
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert User.objects.get(pk=client.session[SESSION_KEY]).role == Role.ENGINEER
 
 
 def test_password_reset_by_email(client, customer, outbox, django_capture_on_commit_callbacks):

@@ -52,6 +52,11 @@ def build_world(users):
     org = Organization.objects.create(name="Acme Ltd")
     article = make_article(author=engineer)
     macro = Macro.objects.create(name="Thanks", body="Thanks for your report.", owner=None)
+    from tickets.models import SLAPolicy, WorkingCalendar
+
+    calendar = WorkingCalendar.objects.create(name="Office hours")
+    sla_policy = SLAPolicy.objects.create(name="Urgent", priority="urgent", response_minutes=15,
+                                          resolution_minutes=120, calendar=calendar)
     from notifications.models import Message, Notification
 
     note_mine = Notification.objects.create(recipient=customer, ticket=mine, event="created",
@@ -64,7 +69,8 @@ def build_world(users):
         users=users, admin=admin, engineer=engineer, technician=technician, customer=customer, other=other,
         other_tech=other_tech, mine=mine, theirs=theirs, photos=photos, reports=reports,
         report_photos=report_photos, site=site, location=mine.location, equipment=equipment,
-        model=equipment.model, vehicle=vehicle, org=org, article=article, macro=macro,
+        model=equipment.model, vehicle=vehicle, org=org, article=article, macro=macro, calendar=calendar,
+        sla_policy=sla_policy,
         notes={"mine": note_mine, "theirs": note_theirs}, messages={"mine": msg_mine, "theirs": msg_theirs},
     )
 

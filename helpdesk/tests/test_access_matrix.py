@@ -25,13 +25,13 @@ def _kw(route, w, whose):
     person = w.customer if whose == "mine" else w.other
     for arg in route.kwargs:
         if arg == "pk":
-            if name == "api:ticket-report":
+            if name.startswith("api:ticket-report"):
                 kw[arg] = w.reports[whose].pk
             elif name.startswith(("tickets:macro", "api:macro")):
                 kw[arg] = w.macro.pk
             elif name.startswith(("tickets:", "api:ticket-")):
                 kw[arg] = ticket.pk
-            elif name.startswith("knowledge:"):
+            elif name.startswith(("knowledge:", "api:article-")):
                 kw[arg] = w.article.pk
             elif name.startswith(("notifications:message", "api:message")):
                 kw[arg] = w.messages[whose].pk
@@ -51,7 +51,11 @@ def _kw(route, w, whose):
                 kw[arg] = w.site.pk
             elif "vehicle" in name:
                 kw[arg] = w.vehicle.pk
-            elif name == "facilities:staff_edit":
+            elif name.startswith("api:sla-policy"):
+                kw[arg] = w.sla_policy.pk
+            elif name.startswith("api:working-calendar"):
+                kw[arg] = w.calendar.pk
+            elif name in ("facilities:staff_edit", "api:staff-detail"):
                 kw[arg] = w.technician.pk
             else:
                 raise AssertionError(f"No object for {name}:{arg}: extend _kw()")
@@ -230,11 +234,12 @@ EXPECT = {
     "notifications:bell": (286, 200, 200, 200, 200),
     "notifications:contacts": (302, 200, 200, 200, 200),
     "notifications:conversation": (302, 200, 200, 200, 404),
+    "notifications:conversation_read": (405, 405, 405, 405, 405),
     "notifications:inbox": (302, 200, 200, 200, 200),
     "notifications:list": (302, 200, 200, 200, 200),
     "notifications:message_delete": (405, 405, 405, 405, 405),
     "notifications:message_edit": (302, 404, 404, 404, 200),
-    "notifications:open": (302, 404, 404, 404, 302),
+    "notifications:open": (405, 405, 405, 405, 405),
     "notifications:preferences": (302, 200, 200, 200, 200),
     "notifications:read": (405, 405, 405, 405, 405),
     "notifications:read_all": (405, 405, 405, 405, 405),
@@ -272,6 +277,7 @@ EXPECT = {
     "api:contact-list": (401, 200, 200, 200, 200),
     "api:conversation-detail": (401, 200, 200, 200, 404),
     "api:conversation-list": (401, 200, 200, 200, 200),
+    "api:conversation-read": (401, 405, 405, 405, 405),
     "api:conversation-send": (401, 405, 405, 405, 405),
     "api:macro-detail": (401, 200, 200, 403, 403),
     "api:macro-list": (401, 200, 200, 403, 403),
@@ -280,7 +286,41 @@ EXPECT = {
     "api:ticket-bulk": (401, 405, 405, 405, 405),
     "api:ticket-report": (401, 200, 200, 200, 200),
     "api:ticket-reports": (401, 200, 200, 200, 200),
-
+    # Service reports written and answered through the API (POST only).
+    "api:report-code-list": (401, 200, 200, 200, 200),
+    "api:ticket-report-refuse": (401, 405, 405, 405, 405),
+    "api:ticket-report-sign": (401, 405, 405, 405, 405),
+    "api:ticket-report-submit": (401, 405, 405, 405, 405),
+    "api:ticket-report-void": (401, 405, 405, 405, 405),
+    # Knowledge articles (knowledge/api.py).
+    "api:article-detail": (401, 200, 200, 200, 200),
+    "api:article-from-ticket": (401, 200, 200, 200, 403),
+    "api:article-list": (401, 200, 200, 200, 200),
+    "api:article-propose": (401, 405, 405, 405, 405),
+    "api:article-publish": (401, 405, 405, 405, 405),
+    "api:article-return": (401, 405, 405, 405, 405),
+    "api:article-review": (401, 200, 200, 403, 403),
+    "api:article-search": (401, 400, 400, 400, 400),
+    "api:article-solved": (401, 405, 405, 405, 405),
+    "api:article-suggestions": (401, 200, 200, 200, 200),
+    "api:article-unpublish": (401, 405, 405, 405, 405),
+    "api:article-vote": (401, 405, 405, 405, 405),
+    # SLA policies and working calendars (tickets/api_sla.py): admins only, like users/.
+    "api:sla-policy-detail": (401, 200, 403, 403, 403),
+    "api:sla-policy-list": (401, 200, 403, 403, 403),
+    "api:sla-policy-recompute": (401, 405, 403, 403, 403),
+    "api:working-calendar-detail": (401, 200, 403, 403, 403),
+    "api:working-calendar-list": (401, 200, 403, 403, 403),
+    # Maintenance staff (facilities/api.py): the staff page's readers; admins write.
+    "api:staff-detail": (401, 200, 200, 200, 403),
+    "api:staff-list": (401, 200, 200, 200, 403),
+    "api:trade-list": (401, 200, 200, 200, 403),
+    # Session log-in and log-out (POST only).
+    "api:auth-login": (405, 405, 405, 405, 405),
+    "api:auth-logout": (401, 405, 405, 405, 405),
+    # Soft-deleted tickets (admins).
+    "api:ticket-deleted": (401, 200, 403, 403, 403),
+    "api:ticket-restore": (401, 405, 405, 405, 405),
 }
 
 # Routes whose objects can be out of a user's reach: GET on the "theirs" object must answer 404
@@ -298,9 +338,9 @@ OUTSIDERS = {
     "api:ticket-photo-thumbnail": ('technician', 'customer'),
     "api:ticket-photos": ('technician', 'customer'),
     "knowledge:from_ticket": ('technician', 'customer'),
+    "api:article-from-ticket": ('technician', 'customer'),
     "notifications:conversation": ('technician',),
     "notifications:message_edit": ('customer',),
-    "notifications:open": ('customer',),
     "notifications:user_preferences": ('customer',),
     "tickets:delete": ('technician', 'customer'),
     "tickets:detail": ('technician', 'customer'),
@@ -365,7 +405,9 @@ POST_OUTSIDERS = [
     "tickets:action", "tickets:comment", "tickets:photo_upload", "tickets:report_refuse", "tickets:report_sign",
     "tickets:report_submit", "tickets:report_void", "notifications:read", "notifications:message_delete",
     "api:ticket-action-cancel", "api:ticket-action-start", "api:ticket-action-resolve", "api:ticket-comments",
-    "api:notification-read",
+    "api:notification-read", "notifications:open", "notifications:conversation_read", "api:conversation-read",
+    "api:ticket-restore", "api:ticket-report-sign", "api:ticket-report-refuse",
+    "api:ticket-report-submit", "api:ticket-report-void",
 ]
 
 

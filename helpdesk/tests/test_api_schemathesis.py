@@ -19,8 +19,11 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, Vehicle
 from helpdesk.wsgi import application
+from knowledge.tests.conftest import make_article
+from tickets import services as ticket_services
 from tickets.models import Category, Status
 from tickets.tests.conftest import make_ticket
+from tickets.tests.report_helpers import ensure_codes, make_job, report_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +31,8 @@ EXAMPLES = int(os.environ.get("FIXDESK_SCHEMATHESIS_EXAMPLES", "8"))
 # FIXDESK_SCHEMATHESIS_FULL=1 adds schemathesis' coverage phase (boundary values and every kind of
 # invalid input for each parameter): thorough, and about five times slower.
 PHASES = [Phase.generate, Phase.shrink] + ([Phase.explicit] if os.environ.get("FIXDESK_SCHEMATHESIS_FULL") else [])
-# What an anonymous caller may reach: the schema, the token and sign-up endpoints.
-PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/", "POST /api/v1/auth/signup/"}
+# What an anonymous caller may reach: the schema, the token, sign-up and log-in endpoints.
+PUBLIC_OPERATIONS = {"POST /api/v1/auth/token/", "POST /api/v1/auth/signup/", "POST /api/v1/auth/login/"}
 
 
 # Loaded once at collection: building the schema needs no database.
@@ -56,6 +59,17 @@ def world(db):
     make_ticket(requester=customer, status=Status.ASSIGNED, assignee=tech)
     make_ticket(requester=users["engineer"], status=Status.IN_PROGRESS, assignee=tech)
     make_ticket(requester=customer, status=Status.CLOSED)
+    # Service reports: a draft on one job, a submitted one (waiting for the customer) on another.
+    ensure_codes()
+    ticket_services.report_create(actor=tech, ticket=make_ticket(requester=customer, status=Status.IN_PROGRESS,
+                                                                  assignee=tech), **report_fields())
+    report = ticket_services.report_create(actor=tech, ticket=make_job(requester=customer, assignee=tech),
+                                           **report_fields())
+    ticket_services.report_submit(actor=tech, report=report)
+    # Knowledge: a published article for everyone, a staff-only one, a technician's draft.
+    make_article(author=users["engineer"])
+    make_article(author=users["engineer"], title="Valve torque", visibility="staff")
+    make_article(author=tech, title="Pump notes", status="draft")
     return users
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django_q.tasks import async_task
 
 from accounts.models import Role
+from notifications import tasks
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.tests import helpers
 from notifications.tests.fakes import FakeSmtpServer
@@ -30,12 +31,15 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 class HangingSmsGateway:
     """Twilio-like gateway. While ``hang`` is set, a request is held open (``entered`` is set) until
-    ``release``; then the connection is dropped without accepting the message."""
+    ``release``; then the connection is dropped without an answer. With ``accept_first`` the held
+    message was already accepted (it reaches the phone; only the answer is lost). Like a gateway
+    honouring ``Idempotency-Key``, a repeated key gets the first message's sid and sends nothing."""
 
-    def __init__(self):
-        self.hang = True
+    def __init__(self, *, accept_first: bool = False):
+        self.hang, self.accept_first = True, accept_first
         self.entered, self.release = threading.Event(), threading.Event()
         self.received, self.lock = [], threading.Lock()
+        self.requests, self.sids = [], {}
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,14 +48,17 @@ class HangingSmsGateway:
 
             def do_POST(self):  # noqa: N802
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+                key = self.headers.get("Idempotency-Key", "")
+                with gateway.lock:
+                    gateway.requests.append(key)
                 if gateway.hang:
+                    if gateway.accept_first:
+                        gateway.accept(form, key)  # on its way to the phone ...
                     gateway.entered.set()
                     gateway.release.wait(60)
                     self.close_connection = True
-                    return  # no answer: the message was never accepted
-                with gateway.lock:
-                    gateway.received.append(form)
-                    sid = f"SM{len(gateway.received):032d}"
+                    return  # ... but the worker never hears so
+                sid = gateway.accept(form, key)
                 body = f'{{"sid": "{sid}", "status": "queued"}}'.encode()
                 self.send_response(201)
                 self.send_header("Content-Type", "application/json")
@@ -62,6 +69,16 @@ class HangingSmsGateway:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def accept(self, form, key):
+        with self.lock:
+            if key and key in self.sids:
+                return self.sids[key]
+            self.received.append({**form, "key": key})
+            sid = f"SM{len(self.received):032d}"
+            if key:
+                self.sids[key] = sid
+            return sid
 
     def stop(self):
         self.release.set()
@@ -127,6 +144,56 @@ def test_worker_killed_mid_send_every_delivery_sent_exactly_once(user_factory, t
         released = outbox.filter(channel=Channel.SMS, attempts__gte=2)  # one or both workers were mid-send
         assert released.exists()
         assert {d.last_error for d in released} == {"worker lost while sending"}
+    finally:
+        if first.poll() is None:
+            _kill_group(first, signal.SIGKILL)
+        if second is not None:
+            _kill_group(second, signal.SIGTERM)
+            log2.close()
+        gateway.stop()
+        smtp.stop()
+
+
+def test_worker_killed_after_the_gateway_accepted_the_sms_resends_it_with_the_same_key(user_factory, tmp_path):
+    """The at-least-once window: the gateway accepted the SMS, the worker is killed before it marks
+    the row sent. After the restart the sweep releases the claim and the outbox sends again, with
+    the delivery's Idempotency-Key; a gateway honouring it (this fake, like such real gateways)
+    answers with the first message, so the phone gets one SMS. Twilio documents no such key: there
+    the resend is a second SMS (docs/security.md)."""
+    database_url = _database_url()
+    assert database_url
+    gateway, smtp = HangingSmsGateway(accept_first=True), FakeSmtpServer().start()
+    first, log1 = _start_cluster(smtp, gateway, tmp_path / "qcluster.log")
+    second = log2 = None
+    try:
+        customer, admin, tech = user_factory(Role.CUSTOMER), user_factory(Role.ADMIN), user_factory(Role.TECHNICIAN)
+        helpers.transition(helpers.make_ticket(customer, status=Status.APPROVED), "assign", actor=admin,
+                           assignee=tech, to_status=Status.ASSIGNED)
+        sms = Delivery.objects.get(channel=Channel.SMS)
+
+        assert gateway.entered.wait(90), "the gateway accepted the SMS and holds its answer"
+        assert len(gateway.received) == 1
+        _kill_group(first, signal.SIGKILL)  # before the worker could mark the row sent
+        log1.close()
+        sms.refresh_from_db()
+        assert sms.status == DeliveryStatus.SENDING  # the outbox cannot know the gateway took it
+        gateway.hang = False
+        gateway.release.set()
+
+        second, log2 = _start_cluster(smtp, gateway, tmp_path / "qcluster.log")
+
+        def sent():
+            async_task("notifications.tasks.sweep_deliveries")
+            time.sleep(0.5)
+            return Delivery.objects.filter(pk=sms.pk, status=DeliveryStatus.SENT).exists()
+
+        wait_for(sent, "the SMS marked sent after the restart")
+        time.sleep(2)
+        sms.refresh_from_db()
+        assert sms.attempts == 2 and sms.last_error == "worker lost while sending"
+        assert len(gateway.requests) == 2 and len(set(gateway.requests)) == 1  # the same key twice
+        assert gateway.requests[0] == tasks.idempotency_key(sms)
+        assert len(gateway.received) == 1 and sms.provider_id == f"SM{1:032d}"  # one SMS, the first sid
     finally:
         if first.poll() is None:
             _kill_group(first, signal.SIGKILL)

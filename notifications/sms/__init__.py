@@ -33,6 +33,9 @@ class SmsMessage:
     body: str
     from_number: str = ""
     provider_id: str = field(default="", compare=False)
+    # Same key for every attempt at the same message (the outbox uses the delivery id): a gateway
+    # that honours ``Idempotency-Key`` sends a retried request once (docs/security.md).
+    idempotency_key: str = field(default="", compare=False)
 
 
 def get_connection(backend: str | None = None, **kwargs):

@@ -18,11 +18,17 @@ def free_port() -> int:
 
 
 class FakeSmsGateway:
-    """Twilio-like: POST /2010-04-01/Accounts/<sid>/Messages.json -> 201 {"sid": ...}, or 503 when failing."""
+    """Twilio-like: POST /2010-04-01/Accounts/<sid>/Messages.json -> 201 {"sid": ...}, or 503 when failing.
+
+    Like a gateway that honours ``Idempotency-Key``: a request repeating a key already accepted gets
+    the first message's answer and sends nothing (``received`` holds each message once, ``requests``
+    counts every POST)."""
 
     def __init__(self):
         self.failing = False
         self.received: list[dict] = []
+        self.requests = 0
+        self.sids: dict[str, str] = {}  # Idempotency-Key -> sid
         self.lock = threading.Lock()
         gateway = self
 
@@ -33,15 +39,14 @@ class FakeSmsGateway:
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                key = self.headers.get("Idempotency-Key", "")
+                with gateway.lock:
+                    gateway.requests += 1
                 if gateway.failing:
                     body = json.dumps({"code": 20503, "message": "Service unavailable", "status": 503}).encode()
                     self.send_response(503)
                 else:
-                    with gateway.lock:
-                        gateway.received.append(
-                            {"path": self.path, "auth": self.headers.get("Authorization", ""), **form}
-                        )
-                        sid = f"SM{len(gateway.received):032d}"
+                    sid = gateway.accept(form, path=self.path, auth=self.headers.get("Authorization", ""), key=key)
                     body = json.dumps({"sid": sid, "status": "queued", "to": form.get("To")}).encode()
                     self.send_response(201)
                 self.send_header("Content-Type", "application/json")
@@ -54,6 +59,17 @@ class FakeSmsGateway:
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def accept(self, form: dict, *, path: str = "", auth: str = "", key: str = "") -> str:
+        """Take one message (once per idempotency key); returns its sid."""
+        with self.lock:
+            if key and key in self.sids:
+                return self.sids[key]
+            self.received.append({"path": path, "auth": auth, "key": key, **form})
+            sid = f"SM{len(self.received):032d}"
+            if key:
+                self.sids[key] = sid
+            return sid
 
     def stop(self):
         self.server.shutdown()

@@ -32,6 +32,10 @@ def test_mark_read_and_all(customer, admin):
     a, b = _notify(customer, 2)
     (other,) = _notify(admin)
     c = _api(customer)
+    # Reading changes nothing: GET on the item or on read/ leaves it unread; only POST marks it.
+    assert c.get(f"/api/v1/notifications/{a.pk}/").json()["is_read"] is False
+    assert c.get(f"/api/v1/notifications/{a.pk}/read/").status_code == 405
+    assert c.get("/api/v1/notifications/unread-count/").json() == {"unread": 2}
     assert c.post(f"/api/v1/notifications/{a.pk}/read/").json()["is_read"] is True
     assert c.post(f"/api/v1/notifications/{other.pk}/read/").status_code == 404
     assert c.get("/api/v1/notifications/?unread=1").json()["count"] == 1

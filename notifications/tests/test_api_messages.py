@@ -38,7 +38,12 @@ def test_requester_and_assignee_write_to_each_other(api, users, job, django_capt
     assert rows[0]["last_body"] == "When?"
     thread = tech.get(f"/api/v1/conversations/{users['customer'].pk}/").json()["results"]
     assert [m["body"] for m in thread] == ["When?"]
-    assert tech.get("/api/v1/conversations/").json()["results"][0]["unread"] == 0  # reading marks read
+    assert tech.get("/api/v1/conversations/").json()["results"][0]["unread"] == 1  # reading (GET) changes nothing
+    assert tech.get(f"/api/v1/conversations/{users['customer'].pk}/read/").status_code == 405
+    marked = tech.post(f"/api/v1/conversations/{users['customer'].pk}/read/")
+    assert marked.status_code == 200 and marked.json() == {"marked": 1}
+    assert tech.get("/api/v1/conversations/").json()["results"][0]["unread"] == 0
+    assert customer.post(f"/api/v1/conversations/{users['engineer'].pk}/read/").status_code == 404  # a stranger
     contacts = [p["id"] for p in customer.get("/api/v1/contacts/").json()["results"]]
     assert users["technician"].pk in contacts and users["engineer"].pk not in contacts
 

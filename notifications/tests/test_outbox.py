@@ -142,6 +142,35 @@ def test_retry_never_resends_a_sent_delivery(assigned, gateway):
     assert len(gateway.received) == 1
 
 
+def test_a_resend_after_a_lost_answer_carries_the_same_key_and_the_gateway_sends_once(assigned, gateway, settings):
+    """The gateway accepted the SMS but the worker died before marking the row sent: the sweep
+    releases the claim and sends again with the same Idempotency-Key, which the gateway (like
+    one that honours the header) answers with the first message instead of sending it twice."""
+    sms = assigned["sms"]
+    assert tasks.send_delivery(sms.pk) == "sent"
+    sms.refresh_from_db()
+    first_sid = sms.provider_id
+    # What a worker killed right after the gateway's answer leaves behind: a claim never marked sent.
+    Delivery.objects.filter(pk=sms.pk).update(status=DeliveryStatus.SENDING, sent_at=None, provider_id="",
+                                              claimed_at=timezone.now() - timedelta(hours=1))
+    settings.NOTIFICATIONS_QUEUE_GRACE_SECONDS = 0
+    tasks.sweep_deliveries()  # releases the stuck claim (its task is queued on the broker)
+    assert tasks.send_delivery(sms.pk) == "sent"
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.SENT and sms.attempts == 2 and sms.provider_id == first_sid
+    assert gateway.requests == 2 and len(gateway.received) == 1  # asked twice, sent once
+    assert gateway.received[0]["key"] == tasks.idempotency_key(sms) and str(sms.pk) in gateway.received[0]["key"]
+
+
+def test_a_gateway_without_idempotency_would_send_twice(assigned, gateway):
+    """The honest boundary: without the key (Twilio documents none) a resend is a second SMS."""
+    from notifications.sms import SmsMessage, get_connection
+
+    for _ in range(2):
+        get_connection().send_messages([SmsMessage(to=assigned["sms"].to, body="Same text")])
+    assert gateway.requests == 2 and len(gateway.received) == 2
+
+
 def test_backoff_doubles():
     assert [tasks.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
 

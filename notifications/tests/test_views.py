@@ -73,17 +73,29 @@ def test_open_marks_read_and_goes_to_the_ticket(client_for, customer, admin, dja
     with django_capture_on_commit_callbacks(execute=False):
         helpers.transition(ticket, "approve", actor=admin, to_status=Status.APPROVED)
     n = Notification.objects.get(recipient=customer)
-    response = client_for(customer).get(reverse("notifications:open", args=[n.pk]))
+    c = client_for(customer)
+    url = reverse("notifications:open", args=[n.pk])
+    assert f'action="{url}"' in c.get(reverse("notifications:list")).content.decode()  # the title is a POST form
+    assert c.get(url).status_code == 405  # a GET changes nothing
+    n.refresh_from_db()
+    assert not n.is_read
+    response = c.post(url)
     assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
     n.refresh_from_db()
     assert n.is_read
+
+
+def test_open_from_the_dashboard_panel_is_a_post(client_for, customer):
+    (n,) = _notify(customer)
+    html = client_for(customer).get(reverse("dashboard")).content.decode()
+    assert f'<form method="post" action="{reverse("notifications:open", args=[n.pk])}">' in html
 
 
 @pytest.mark.parametrize("role", ["admin", "engineer", "technician"])
 def test_someone_elses_notification_is_a_404(client_for, users, customer, role):
     (n,) = _notify(customer)
     c = client_for(users[role])
-    assert c.get(reverse("notifications:open", args=[n.pk])).status_code == 404
+    assert c.post(reverse("notifications:open", args=[n.pk])).status_code == 404
     assert c.post(reverse("notifications:read", args=[n.pk])).status_code == 404
     n.refresh_from_db()
     assert not n.is_read
@@ -167,12 +179,41 @@ def test_requester_and_assignee_write_to_each_other(client_for, customer, techni
     n = Notification.objects.get(recipient=technician, event=Event.MESSAGE)
     assert n.url == reverse("notifications:conversation", args=[customer.pk])
     assert n.deliveries.filter(channel="email").exists()
-    # the technician reads it: it is marked read and listed in the inbox
+    # the technician sees it in the inbox and in the thread: viewing (GET) leaves it unread ...
     t = client_for(technician)
-    assert "Is the tap fixed?" in t.get(reverse("notifications:inbox")).content.decode()
-    assert "Is the tap fixed?" in t.get(reverse("notifications:conversation", args=[customer.pk])).content.decode()
+    inbox = t.get(reverse("notifications:inbox")).content.decode()
+    read_url = reverse("notifications:conversation_read", args=[customer.pk])
+    assert "Is the tap fixed?" in inbox and f'action="{read_url}"' in inbox  # the inbox opens it with a POST
+    thread = t.get(reverse("notifications:conversation", args=[customer.pk])).content.decode()
+    assert "Is the tap fixed?" in thread and f'hx-post="{read_url}"' in thread  # htmx marks it read on load
+    message.refresh_from_db()
+    assert message.read_at is None
+    # ... opening it (POST, what the inbox row and the page's htmx do) marks it read and shows the thread
+    response = t.post(read_url)
+    assert response.status_code == 302 and response["Location"] == url.replace(
+        str(technician.pk), str(customer.pk)) + "#latest"
     message.refresh_from_db()
     assert message.read_at is not None
+    assert f'hx-post="{read_url}"' not in t.get(response["Location"]).content.decode()  # nothing left to mark
+    assert t.post(read_url, HTTP_HX_REQUEST="true").content == b""  # htmx: the form swaps itself out
+
+
+def test_answering_marks_their_messages_read(client_for, customer, technician, job):
+    message = Message.objects.create(sender=customer, recipient=technician, body="Any news?")
+    response = client_for(technician).post(reverse("notifications:conversation", args=[customer.pk]),
+                                           {"body": "On my way."})
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.read_at is not None
+
+
+def test_outsiders_cannot_mark_a_conversation_read(client_for, customer, engineer, technician, job):
+    message = Message.objects.create(sender=customer, recipient=technician, body="Any news?")
+    c = client_for(engineer)  # the engineer does not work with the customer on this ticket
+    assert c.post(reverse("notifications:conversation_read", args=[customer.pk])).status_code == 404
+    assert c.get(reverse("notifications:conversation_read", args=[customer.pk])).status_code == 405
+    message.refresh_from_db()
+    assert message.read_at is None
 
 
 def test_strangers_cannot_write(client_for, customer, engineer, user_factory):

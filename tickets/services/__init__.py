@@ -43,3 +43,13 @@ __all__ += [
     "MAX_REPORT_PHOTOS", "WrongPassword", "report_create", "report_photo_validate", "report_refuse",
     "report_sign_off", "report_submit", "report_update", "report_void", "travel_prefill",
 ]
+
+# SLA policies and working calendars (admins).
+from tickets.services.sla import (  # noqa: E402
+    calendar_delete,
+    calendar_save,
+    sla_policy_delete,
+    sla_policy_save,
+)
+
+__all__ += ["calendar_delete", "calendar_save", "sla_policy_delete", "sla_policy_save"]

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tickets import permissions, workflow
-from tickets.errors import ActionNotAllowed
 from tickets.models import Macro, Ticket
 
 PLACEHOLDERS = {
@@ -55,9 +54,7 @@ def macro_apply(*, actor, ticket: Ticket, macro: Macro, body: str, is_internal: 
     if action and transition is None:
         raise ValidationError(_("The macro names an unknown action."))
     if transition:
-        reason = workflow.refusal(ticket, actor, action)
-        if reason:
-            raise ActionNotAllowed(reason)
+        workflow.check(ticket, actor, action)
     # A required transition comment is the macro's text itself, not a second comment.
     if body and not (transition and transition.comment_required):
         comment_add(actor=actor, ticket=ticket, body=body, is_internal=is_internal)

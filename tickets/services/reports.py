@@ -255,7 +255,9 @@ def report_submit(*, actor, report: ServiceReport) -> ServiceReport:
                              changes={"report_id": locked.pk, "visit": locked.visit, "follow_up": True,
                                       "comment": locked.follow_up_note})
     else:
-        ticket = ticket_transition(actor=actor, ticket=ticket, action="resolve", comment=_summary(locked))
+        # via_service: the report is what a category needing one resolves its jobs with (workflow.report_required).
+        ticket = ticket_transition(actor=actor, ticket=ticket, action="resolve", comment=_summary(locked),
+                                   via_service=True)
         event = ticket.events.order_by("-id").first()
     locked.ticket = ticket
     signals.report_submitted.send(sender=Ticket, ticket=ticket, report=locked, actor=actor, event=event)

@@ -144,15 +144,14 @@ def ticket_transition(*, actor, ticket: Ticket, action: str, comment: str = "", 
                       assignee=None, vehicle=None, via_service: bool = False) -> Ticket:
     """The only code that changes a status: lock, check the workflow and version, change, audit, signal.
 
-    ``via_service``: set by the service that owns a ``service_only`` transition (service reports).
+    ``via_service``: set by the service that owns a ``service_only`` or ``by_report`` transition (service
+    reports). Without it, ``resolve`` on a ticket whose category needs a report raises ``ReportRequired``.
     """
     locked = lock(ticket)
     if locked.deleted_at is not None or not permissions.can_view(actor, locked):
         raise ActionNotAllowed(_("This ticket is not available."))
     _check_version(locked, version)  # first: "it changed meanwhile" explains a refusal best
-    reason = workflow.refusal(locked, actor, action)
-    if reason:
-        raise ActionNotAllowed(reason)
+    workflow.check(locked, actor, action, via_service=via_service)
     transition = workflow.TRANSITIONS[action]
     if transition.service_only and not via_service:
         raise ActionNotAllowed(_("“%(label)s” is done from the service report.") % {"label": transition.label})

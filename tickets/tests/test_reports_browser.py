@@ -87,7 +87,9 @@ def test_technician_reports_on_phone_customer_signs_admin_closes(phone_page, bro
     login(admin, live_server, users["admin"], password)
     admin.goto(live_server.url + job.get_absolute_url())
     admin.click("button[data-bs-target='#action-close']")
-    admin.click("#action-close button[type=submit]")
+    admin.wait_for_selector("#action-close.collapse.show")  # opened, not mid-animation
+    with admin.expect_navigation():
+        admin.click("#action-close button[type=submit]")
     admin.wait_for_selector(".alert-success")
     assert Ticket.objects.get(pk=job.pk).status == Status.CLOSED
     admin.goto(live_server.url + reverse("tickets:report_print", args=[job.pk, report.pk]))

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from accounts.models import Role
 from accounts.tests.factories import make_user
 from tickets import signals, workflow
-from tickets.errors import ActionNotAllowed
-from tickets.models import Status, Ticket, TicketEvent
+from tickets.errors import ActionNotAllowed, ReportRequired
+from tickets.models import Category, Status, Ticket, TicketEvent
 from tickets.services import ticket_transition
 from tickets.tests.conftest import WORKED_STATUSES, make_ticket
 
@@ -38,6 +38,8 @@ TARGET = {
     "resolve": Status.RESOLVED, "close": Status.CLOSED, "close_solved": Status.CLOSED,
 }
 ACTORS = ["admin", "engineer", "technician", "customer", "other_customer"]
+# A job whose category needs a service report (docs/reports.md): ``resolve`` only by submitting the report.
+BY_REPORT = {("resolve", Status.IN_PROGRESS)}
 
 
 def test_table_names_the_contract_actions():
@@ -51,12 +53,27 @@ def test_table_names_the_contract_actions():
 @pytest.mark.parametrize("status", [s.value for s in Status])
 @pytest.mark.parametrize("action", workflow.ACTIONS)
 def test_transition_matrix(db, action, status, actor_name):
+    """Uncategorised tickets: with the default setting no service report is needed."""
+    run_matrix_case(action, status, actor_name, category=None)
+
+
+@pytest.mark.parametrize("actor_name", ACTORS)
+@pytest.mark.parametrize("status", [Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED])
+@pytest.mark.parametrize("action", workflow.ACTIONS)
+def test_transition_matrix_for_a_category_needing_a_report(db, action, status, actor_name):
+    """The same table, minus the plain ``resolve`` (refused with ReportRequired, to the assignee only)."""
+    run_matrix_case(action, status, actor_name, category=Category.objects.create(name="Repair"))
+
+
+def run_matrix_case(action, status, actor_name, *, category):
     people = {name: make_user(Role.CUSTOMER if "customer" in name else name) for name in ACTORS}
     spare_technician = make_user(Role.TECHNICIAN)
     assignee = people["technician"] if status in WORKED_STATUSES else None
-    ticket = make_ticket(requester=people["customer"], status=status, assignee=assignee)
+    ticket = make_ticket(requester=people["customer"], status=status, assignee=assignee, category=category)
     actor = people[actor_name]
     allowed = actor_name in EXPECTED.get((action, status), set())
+    waits_for_report = allowed and category is not None and (action, status) in BY_REPORT
+    allowed = allowed and not waits_for_report
     sent = []
 
     def receiver(sender, **kwargs):
@@ -85,13 +102,15 @@ def test_transition_matrix(db, action, status, actor_name):
             if action == "assign":
                 assert done.assignee == spare_technician
         else:
-            with pytest.raises(ActionNotAllowed):
+            with pytest.raises(ActionNotAllowed) as refused:
                 ticket_transition(actor=actor, ticket=ticket, action=action, **kwargs)
+            assert isinstance(refused.value, ReportRequired) is waits_for_report
             fresh = Ticket.objects.get(pk=ticket.pk)
             assert (fresh.status, fresh.version, fresh.assignee_id) == (status, 1, getattr(assignee, "pk", None))
             assert TicketEvent.objects.filter(ticket=ticket).count() == 1
             assert sent == []
         assert workflow.is_allowed(ticket, actor, action) is allowed
+        assert workflow.waits_for_report(ticket, actor, action) is waits_for_report
     finally:
         signals.ticket_transitioned.disconnect(receiver)
 

@@ -1,4 +1,9 @@
-"""Twilio's Messages API over HTTPS (stdlib only): POST /2010-04-01/Accounts/{SID}/Messages.json."""
+"""Twilio's Messages API over HTTPS (stdlib only): POST /2010-04-01/Accounts/{SID}/Messages.json.
+
+A message with an ``idempotency_key`` carries it as the ``Idempotency-Key`` header (the IETF
+httpapi draft): gateways and relays that honour it answer a repeated request with the first
+message instead of sending again. Twilio's public Messages API documents no such key, so with
+Twilio itself a resend after a lost answer can still reach the phone twice (docs/security.md)."""
 
 import base64
 import json
@@ -38,9 +43,11 @@ class SmsBackend(BaseSmsBackend):
             {"To": message.to, "From": message.from_number or self.from_number, "Body": message.body}
         ).encode()
         token = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        headers = {"Authorization": f"Basic {token}", "Accept": "application/json"}
+        if message.idempotency_key:
+            headers["Idempotency-Key"] = message.idempotency_key
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            url, data=data, method="POST",
-            headers={"Authorization": f"Basic {token}", "Accept": "application/json"},
+            url, data=data, method="POST", headers=headers,
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310  # noqa: S310

@@ -1,0 +1,101 @@
+"""The dashboards' bounded reads (docs/bench.md, issue 11): the lists built from a few index
+ranges return exactly the rows the plain whole-backlog queries return, and on SQLite each
+candidate query is served by its partial index (no sort of the backlog)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Role
+from tickets import selectors
+from tickets.dashboard import _jobs_to_take
+from tickets.models import Priority, Status, Ticket
+from tickets.sla import sla_filter
+from tickets.sla_dashboard import _deadline_lists
+from tickets.tests.conftest import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+H = timedelta(hours=1)
+
+
+def _deadline(t, now):
+    far = now + timedelta(days=10_000)
+    pending = t.response_due_at if t.responded_at is None and t.response_due_at else far
+    return min(pending, t.resolution_due_at or far), t.pk
+
+
+@pytest.fixture
+def backlog(users):
+    """30 running tickets with response and resolution deadlines spread around now, some
+    responded, some on hold or closed (never listed), so each list has more rows than it shows."""
+    now = timezone.now()
+    statuses = [Status.NEW, Status.APPROVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.CLOSED]
+    for n in range(36):
+        status = statuses[n % len(statuses)]
+        t = make_ticket(requester=users["customer"], status=status,
+                        assignee=users["technician"] if status not in (Status.NEW, Status.APPROVED) else None)
+        Ticket.objects.filter(pk=t.pk).update(
+            response_due_at=now + (n % 7 - 4) * H, resolution_due_at=now + (n % 11 - 6) * H + n * timedelta(minutes=1),
+            responded_at=now - H if n % 3 == 0 else None)
+    return now
+
+
+def test_deadline_lists_match_the_whole_backlog_query(users, backlog):
+    now = backlog
+    visible = selectors.tickets_visible_to(users["admin"])
+    breached, at_risk = _deadline_lists(visible, now, 8)
+    expected_breached = sorted(sla_filter(visible, "breached", now), key=lambda t: _deadline(t, now))[:8]
+    expected_at_risk = sorted(sla_filter(visible, "due_soon", now), key=lambda t: _deadline(t, now))[:8]
+    assert len(expected_breached) == 8 and len(expected_at_risk) >= 1  # the fixture has more than a list shows
+    assert [t.pk for t in breached] == [t.pk for t in expected_breached]
+    assert [t.pk for t in at_risk] == [t.pk for t in expected_at_risk]
+
+
+def test_jobs_to_take_are_the_most_urgent_then_oldest(users):
+    now = timezone.now()
+    for n in range(24):
+        t = make_ticket(requester=users["customer"], status=[Status.NEW, Status.APPROVED, Status.ASSIGNED][n % 3],
+                        priority=Priority.values[n % 4],
+                        assignee=users["technician"] if n % 3 == 2 else None)
+        Ticket.objects.filter(pk=t.pk).update(created_at=now - n * H)
+    visible = selectors.tickets_visible_to(users["engineer"])
+    rank = {p: i for i, p in enumerate(reversed(Priority.values))}  # urgent 0 ... low 3
+    expected = sorted(visible.filter(status__in=(Status.NEW, Status.APPROVED), assignee__isnull=True),
+                      key=lambda t: (rank[t.priority], t.created_at))[:5]
+    assert [t.pk for t in _jobs_to_take(visible)] == [t.pk for t in expected]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan wording")
+def test_sqlite_reads_the_partial_indexes(users, backlog):
+    from django.db.models import Q
+
+    admin = users["admin"]
+    visible = selectors.tickets_visible_to(admin)
+    assert admin.role == Role.ADMIN
+    from tickets.sla import RUNNING, status_in
+
+    running = visible.filter(status_in(RUNNING))
+    plans = {
+        "ticket_run_response_due_idx": running.filter(responded_at__isnull=True, response_due_at__lt=backlog)
+        .order_by("response_due_at").values("pk")[:8],
+        "ticket_run_resolve_due_idx": running.filter(resolution_due_at__lt=backlog)
+        .order_by("resolution_due_at").values("pk")[:8],
+        "ticket_escalated_open_idx": visible.filter(status_in((*RUNNING, Status.ON_HOLD)), escalation_level__gt=0)
+        .order_by("-escalation_level", "-escalated_at")[:8],
+        "ticket_to_take_idx": visible.filter(Q(assignee__isnull=True), status=Status.NEW, priority="high")
+        .order_by("created_at").values("pk")[:5],
+    }
+    with connection.cursor() as cursor:
+        # With statistics, as on a database that has seen ANALYZE (bench_seed, docs/deploy.md);
+        # without them SQLite guesses and may prefer an index on status alone.
+        cursor.execute("ANALYZE")
+    for index, qs in plans.items():
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " / ".join(row[-1] for row in cursor.fetchall())
+        assert index in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
