@@ -62,3 +62,13 @@ def test_no_autofocus():
     pattern = re.compile(r"""\bautofocus\b""", re.I)
     found = [str(p.relative_to(BASE)) for p in sorted(set(_sources())) if pattern.search(p.read_text(errors="replace"))]
     assert not found, f"autofocus in {found}"
+
+
+def test_forms_rendered_field_by_field_show_the_error_summary():
+    """``{{ form|crispy }}`` brings the summary (templates/bootstrap5/errors.html); a POST form laid out field by
+    field must include templates/includes/form_errors.html itself."""
+    assert "includes/form_errors.html" in (BASE / "templates" / "bootstrap5" / "errors.html").read_text()
+    missing = [str(p.relative_to(BASE)) for p in sorted((BASE / "templates").rglob("*.html"))
+               if "as_crispy_field" in (src := p.read_text()) and re.search(r'method="post"', src, re.I)
+               and "includes/form_errors.html" not in src]
+    assert not missing, f"no error summary in {missing}"

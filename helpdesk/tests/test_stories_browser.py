@@ -47,6 +47,7 @@ class Walk:
         if opener.count():
             opener.click()
             form = self.pg.locator(f"#action-{action}")
+            self.pg.locator(f"#action-{action}.show").wait_for()  # opened, not still sliding open
             for name, value in selects.items():
                 select = form.locator(f"select[name={name}]")
                 if value is None:  # the first real choice offered
