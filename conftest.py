@@ -104,7 +104,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
@@ -113,7 +113,10 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    # Reduced motion: Bootstrap then opens menus and panels without a transition, so a click
+    # never lands on a control that is still moving.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  reduced_motion="reduce")
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg

@@ -45,7 +45,9 @@ def test_signup_confirm_login_on_a_phone(live_server, phone_page, screenshot):
 
     # Log out through the collapsed phone menu.
     page.get_by_role("button", name="Toggle navigation").click()
-    page.get_by_role("button", name="Log out").click()
+    page.locator("#main-nav.show").wait_for()  # the menu has finished opening: the button stays put
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
     page.get_by_text("You have logged out.").wait_for()
 
     page.get_by_label("E-mail address").fill("PAT.PHONE@example.com")
