@@ -70,6 +70,21 @@ def client_for(client):
     return make
 
 
+@pytest.fixture
+def api(db):
+    """``api(user)`` -> a DRF client sending that user's API token (``None``: anonymous)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    return make
+
+
 # ---------------------------------------------------------------------------------------
 # Browser tests: a real Chromium (Debian's package) driven by Playwright.
 

@@ -3,8 +3,6 @@ e-mail, through accounts.user_invite) and change them through the staff services
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import make_user
@@ -13,16 +11,6 @@ from facilities.models import Site, StaffProfile, Trade
 pytestmark = pytest.mark.django_db
 ROLES = ["admin", "engineer", "technician", "customer"]
 READERS = {"admin", "engineer", "technician"}
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-    return make
 
 
 @pytest.fixture

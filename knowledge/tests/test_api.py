@@ -3,8 +3,6 @@ suggestions, writing and the draft -> review -> published workflow, votes, defle
 from resolved tickets; forbidden fields ignored."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import make_user
@@ -16,16 +14,6 @@ from tickets.tests.conftest import make_ticket
 
 pytestmark = pytest.mark.django_db
 ROLES = ["admin", "engineer", "technician", "customer"]
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-    return make
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import make_user
@@ -19,16 +17,6 @@ from tickets.tests.report_helpers import codes, make_job, report_fields
 
 pytestmark = pytest.mark.django_db
 ROLES = ["admin", "engineer", "technician", "customer"]
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-    return make
 
 
 @pytest.fixture

@@ -2,24 +2,12 @@
 deleted tickets (404) or may restore them (403 on a ticket they can see)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tickets import services
 from tickets.models import Status, Ticket
 from tickets.tests.conftest import make_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-    return make
 
 
 @pytest.fixture

@@ -4,24 +4,12 @@ nobody), the models' rules as 400 field errors, a calendar in use is 409, recomp
 from datetime import date
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tickets.models import Holiday, SLAPolicy, WorkingCalendar
 from tickets.tests.sla_helpers import make_calendar, make_policy, sla_ticket
 
 pytestmark = pytest.mark.django_db
 ROLES = ["admin", "engineer", "technician", "customer"]
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-        return client
-    return make
 
 
 @pytest.fixture
