@@ -144,11 +144,14 @@ def main(argv=None) -> int:
     succeeded = int(created["Request Count"]) - int(created["Failure Count"]) if created else 0
     seen = check_writes(marker, args.results / f"created-{marker}.txt")
     in_db = seen["in_db"]
-    writes = (f"{succeeded} tickets created, {in_db} in the database ({seen['lost']} lost, {seen['duplicated']} "
+    created_n = max(succeeded, seen["confirmed"])
+    writes = (f"{created_n} tickets created, {in_db} in the database ({seen['lost']} lost, {seen['duplicated']} "
               f"duplicated, {seen['in_flight']} answered after the run stopped)" if created
               else "no writes: no API ticket create finished in the run")
+    # The created log is written inside the request's ``with`` block, before locust counts the success: a
+    # user stopped between the two leaves one more line in the log than in the stats (seen at 50 users).
     ok = (int(aggregated["Failure Count"]) == 0 and seen["lost"] == 0 and seen["duplicated"] == 0
-          and seen["confirmed"] == succeeded)
+          and seen["confirmed"] >= succeeded)
     machine = run.machine_info(argparse.Namespace(workers=args.workers, connections=args.users,
                                                   duration=int(args.minutes * 60)), "locust", fixtures)
     header = (f"{machine['when']} · {machine['tickets']:,} tickets on {machine['database']} · {machine['cpu']} "
