@@ -3,23 +3,12 @@
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from accounts.models import Organization, Role, User
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "engineer", "technician", "customer"]
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-    return make
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """The facilities registry in the API: staff read, admins write (through the services), everyone picks."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from facilities.models import Equipment, EquipmentModel, Location, Manufacturer, Site, Vehicle
 
@@ -9,16 +8,6 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "engineer", "technician", "customer"]
 READERS = {"admin", "engineer", "technician"}
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-    return make
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The tickets API, role by role and endpoint by endpoint: the same answers as the pages."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from tickets import permissions, workflow
 from tickets.models import Category, Comment, Photo, Status, Ticket
@@ -11,16 +10,6 @@ from tickets.tests.conftest import image_bytes, make_ticket, upload
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "engineer", "technician", "customer"]
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-    return make
 
 
 @pytest.fixture
