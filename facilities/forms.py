@@ -1,6 +1,7 @@
 """Forms of the facilities pages: they parse and validate; the services write."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -9,6 +10,48 @@ from facilities.models import Equipment, EquipmentModel, Location, Site, Trade, 
 
 FIELD_ROLE_CHOICES = [(Role.ENGINEER.value, Role.ENGINEER.label), (Role.TECHNICIAN.value, Role.TECHNICIAN.label)]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# Above this many, the location and equipment lists wait for a site (the htmx pickers, or the
+# narrowed lists after a submit without JavaScript) instead of sending every row of the estate.
+PLACE_LIST_MAX = 200
+
+
+class PlaceChoiceIterator(ModelChoiceIterator):
+    """A place list that is short enough to send whole; otherwise only the value already chosen."""
+
+    def __iter__(self):
+        field = self.field
+        rows = list(self.queryset[: PLACE_LIST_MAX + 1])
+        if len(rows) <= PLACE_LIST_MAX:
+            if field.empty_label is not None:
+                yield ("", field.empty_label)
+            for obj in rows:
+                yield self.choice(obj)
+            return
+        if field.narrowed:  # a chosen site with this many: all of its rows
+            if field.empty_label is not None:
+                yield ("", field.empty_label)
+            yield from (self.choice(obj) for obj in self.queryset.iterator(chunk_size=500))
+            return
+        yield ("", _("Choose a site first"))
+        chosen = [v for v in field.keep if str(v).isdigit()]
+        if chosen:
+            yield from (self.choice(obj) for obj in self.queryset.filter(pk__in=chosen))
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """A location or equipment field: validates against every row, lists at most PLACE_LIST_MAX."""
+
+    iterator = PlaceChoiceIterator
+    narrowed = False
+    keep: tuple = ()
+
+    def follow(self, *, narrowed: bool, value) -> None:
+        """``narrowed``: the queryset holds one site's rows; ``value``: what is chosen now."""
+        self.narrowed = narrowed
+        value = getattr(value, "pk", value)
+        self.keep = (value,) if value not in (None, "") else ()
 
 
 class SiteForm(forms.ModelForm):
@@ -54,18 +97,22 @@ class EquipmentForm(forms.ModelForm):
         fields = ["asset_tag", "serial_number", "model", "site", "location", "install_date", "warranty_end",
                   "status", "notes", "photo"]
         widgets = {"install_date": DATE_WIDGET, "warranty_end": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"location": PlaceChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = EquipmentModel.objects.select_related("manufacturer")
         self.fields["site"].queryset = Site.objects.all()
         self.fields["location"].queryset = Location.objects.select_related("site").order_by("path")
+        narrowed = False
         if not self.is_bound:
             # Offer the locations of the site already chosen; the htmx picker refreshes them on change.
             site = self.initial.get("site") or (self.instance.site_id if self.instance.pk else None)
             site_id = getattr(site, "pk", site)
             if site_id:
                 self.fields["location"].queryset = self.fields["location"].queryset.filter(site_id=site_id)
+                narrowed = True
+        self.fields["location"].follow(narrowed=narrowed, value=self["location"].value())
         # The location list follows the chosen site (htmx picker).
         from django.urls import reverse
 

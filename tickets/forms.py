@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from facilities.forms import PlaceChoiceField
 from facilities.models import Equipment, Location, Site, Vehicle
 from tickets.models import Category, Priority, Status
 from tickets.selectors import SORTS
@@ -77,10 +78,10 @@ class TicketForm(forms.Form):
                                       required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(active=True), required=False)
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.select_related("site"),
-                                      required=False)
-    equipment = forms.ModelChoiceField(label=_("Equipment"), required=False,
-                                       queryset=Equipment.objects.select_related("model__manufacturer"))
+    location = PlaceChoiceField(label=_("Location"), queryset=Location.objects.select_related("site"),
+                                required=False)
+    equipment = PlaceChoiceField(label=_("Equipment"), required=False,
+                                 queryset=Equipment.objects.select_related("model__manufacturer"))
     affected_item = forms.CharField(label=_("Affected item"), max_length=200, required=False,
                                     help_text=_("When there is no equipment record: what is broken?"))
     contact_phone = PhoneNumberField(label=_("Contact number"), required=False,
@@ -97,9 +98,13 @@ class TicketForm(forms.Form):
         site = self.data.get("site") or self.initial.get("site")
         site_id = getattr(site, "pk", site)
         # Without JavaScript the lists are narrowed to the chosen site when there is one.
-        if site_id and str(site_id).isdigit():
+        narrowed = bool(site_id and str(site_id).isdigit())
+        if narrowed:
             self.fields["location"].queryset = Location.objects.filter(site_id=site_id)
             self.fields["equipment"].queryset = self.fields["equipment"].queryset.filter(site_id=site_id)
+        for name in ("location", "equipment"):
+            value = self.data.get(name) if self.is_bound else self.initial.get(name)
+            self.fields[name].follow(narrowed=narrowed, value=value)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
