@@ -13,6 +13,16 @@ BUSY_STATUSES = ("assigned", "in_progress", "on_hold")
 OPEN_JOB_STATUSES = ("assigned", "in_progress", "on_hold")
 
 
+def _count(qs: QuerySet, column: str) -> Coalesce:
+    """A correlated ``COUNT`` of ``qs`` (filtered on an ``OuterRef``), grouped by ``column``.
+
+    Several ``Count`` annotations over joins multiply the joined rows (a site's locations times
+    its equipment) and group them all; each correlated count reads only its own index range.
+    """
+    counted = qs.order_by().values(column).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _open_jobs() -> Subquery:
     """Each user's live open jobs, as a correlated COUNT served by the (assignee, status) index.
 
@@ -21,12 +31,8 @@ def _open_jobs() -> Subquery:
     through the relation, since facilities may not import tickets.
     """
     Ticket = get_user_model()._meta.get_field("assigned_tickets").related_model
-    jobs = (
-        Ticket._base_manager.filter(assignee=OuterRef("pk"), status__in=OPEN_JOB_STATUSES,
-                                    deleted_at__isnull=True)
-        .order_by().values("assignee").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(jobs, output_field=IntegerField()), 0)
+    return _count(Ticket._base_manager.filter(assignee=OuterRef("pk"), status__in=OPEN_JOB_STATUSES,
+                                              deleted_at__isnull=True), "assignee")
 
 
 def staff_for_assignment() -> QuerySet:
@@ -91,11 +97,12 @@ def location_subtree(location) -> QuerySet:
 
 def site_list(*, search: str = "", include_inactive: bool = True) -> QuerySet:
     """Sites with their counts of locations and equipment."""
-    from facilities.models import Site
+    from facilities.models import Equipment, Location, Site
 
     qs = Site.objects.annotate(
-        location_count=Count("locations", distinct=True), equipment_count=Count("equipment", distinct=True)
-    ).order_by("name")
+        location_count=_count(Location.objects.filter(site=OuterRef("pk")), "site"),
+        equipment_count=_count(Equipment.objects.filter(site=OuterRef("pk")), "site"),
+    )
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(address__icontains=search))
     if not include_inactive:
@@ -214,9 +221,9 @@ def staff_list(*, search: str = "", include_inactive: bool = False) -> QuerySet:
 
 def vehicle_list(*, include_inactive: bool = True) -> QuerySet:
     """Vehicles with home site and the open job each is on (``busy_on`` count)."""
-    qs = Vehicle.objects.select_related("home_site").annotate(
-        busy_on=Count("tickets", filter=Q(tickets__status__in=BUSY_STATUSES, tickets__deleted_at__isnull=True))
-    )
+    Ticket = Vehicle._meta.get_field("tickets").related_model
+    busy = Ticket._base_manager.filter(vehicle=OuterRef("pk"), status__in=BUSY_STATUSES, deleted_at__isnull=True)
+    qs = Vehicle.objects.select_related("home_site").annotate(busy_on=_count(busy, "vehicle"))
     if not include_inactive:
         qs = qs.filter(active=True)
     return qs.order_by("name", "plate")
