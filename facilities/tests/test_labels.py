@@ -58,3 +58,18 @@ def test_equipment_without_location_leaves_it_out(registry):
 def test_site_sheet_labels_everything_on_the_site(registry, client_for, admin):
     html = client_for(admin).get(reverse("facilities:site_labels", args=[registry["hq"].pk])).content.decode()
     assert sorted(_decode_sheet(html)) == ["HQ-AC-1", "HQ-PRN-1"]
+
+
+def test_codes_are_drawn_once_and_follow_their_text(registry, client_for, admin, settings):
+    """A reprinted sheet takes its codes from the cache; a changed site URL draws new ones."""
+    from django.core.cache import cache
+
+    url = labels.report_url(registry["ac"])
+    first = labels.qr_data_uri(url)
+    assert cache.get(labels._qr_key(url, 5)) == first
+    cache.set(labels._qr_key(url, 5), "data:image/png;base64,CACHED")
+    assert labels.qr_data_uri(url) == "data:image/png;base64,CACHED"
+    settings.FIXDESK_SITE_URL = "https://elsewhere.example.org"
+    moved = labels.report_url(registry["ac"])
+    assert moved != url
+    assert labels.qr_data_uri(moved) not in ("data:image/png;base64,CACHED", first)
