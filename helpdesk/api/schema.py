@@ -53,3 +53,4 @@ class AutoSchema(BaseAutoSchema):
                 response["description"] = ERROR_DESCRIPTIONS[code]
                 responses[code] = response
         return dict(sorted(responses.items()))
+

@@ -8,8 +8,10 @@ import importlib
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
+
+from helpdesk.api.schema_view import SchemaView
 
 API_APPS = ["accounts", "facilities", "tickets", "knowledge", "notifications"]
 
@@ -37,7 +39,7 @@ def not_found(request, rest=""):
 
 urlpatterns = [
     path("v1/", include((v1_patterns + router.urls, "api"), namespace="api")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="api-not-found"),

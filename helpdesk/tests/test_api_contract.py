@@ -78,3 +78,21 @@ def test_unknown_paths_are_json_404s_for_writes_too(admin, wsgi_keeps_connection
 def test_wrong_method_is_a_json_405(client_for, admin):
     response = client_for(admin).put("/api/v1/tickets/1/", {}, content_type="application/json")
     assert response.status_code == 405 and response.json()["status"] == 405
+
+
+def test_the_served_schema_is_built_once_and_equals_a_fresh_build(db):
+    """The schema view keeps what it built; what it serves is what the code describes now."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from helpdesk.api.schema_view import SchemaView
+
+    SchemaView.built.clear()
+    first = APIClient().get("/api/schema/?format=json")
+    assert first.status_code == 200 and len(SchemaView.built) == 1
+    kept = next(iter(SchemaView.built.values()))
+    second = APIClient().get("/api/schema/?format=json")
+    assert next(iter(SchemaView.built.values())) is kept
+    assert second.json() == first.json()
+    fresh = SchemaGenerator().get_schema(request=None, public=True)
+    assert first.json()["paths"].keys() == fresh["paths"].keys()
+    assert 'filename="Fixdesk API.json"' in second["Content-Disposition"]
