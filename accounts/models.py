@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from helpdesk.choices import CachedChoicesDisplay
+
 # Letters (any script), spaces, hyphens and apostrophes; no digits.
 name_validator = RegexValidator(
     r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$",
@@ -63,7 +65,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(CachedChoicesDisplay, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     first_name = models.CharField(_("first name"), max_length=100, validators=[name_validator])
     last_name = models.CharField(_("last name"), max_length=100, validators=[name_validator])

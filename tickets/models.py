@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from helpdesk.choices import CachedChoicesDisplay
+
 REFERENCE_PREFIX = "FD-"
 
 
@@ -54,7 +56,7 @@ class Category(models.Model):
         return self.name
 
 
-class Ticket(models.Model):
+class Ticket(CachedChoicesDisplay, models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     category = models.ForeignKey(

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.choices import CachedChoicesDisplay
+
 
 class CodeKind(models.TextChoices):
     SYMPTOM = "symptom", _("Symptom found")
@@ -50,7 +52,7 @@ class ReportStatus(models.TextChoices):
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.REFUSED)
 
 
-class ServiceReport(models.Model):
+class ServiceReport(CachedChoicesDisplay, models.Model):
     """What was found and done on one visit. Submitted reports are frozen; signed ones for good."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="reports")
