@@ -81,15 +81,17 @@ class StaffValuesChoiceField(ValuesModelChoiceField):
         fields = ["pk", "first_name", "last_name", "role"]
         if "open_jobs" in queryset.query.annotations:
             fields.append("open_jobs")
+        open_jobs = str(_("%(n)s open"))  # translated once, not per person
         for row in queryset.prefetch_related(None).values(*fields):
             row["role_label"] = roles.get(row["role"], row["role"])
+            row["open_label"] = open_jobs
             yield row
 
     def label_from_row(self, row) -> str:
         name = f"{row['first_name']} {row['last_name']}".strip()
         if row.get("open_jobs") is None:
             return f"{name} ({row['role_label']})"
-        return f"{name} ({row['role_label']}, {_('%(n)s open') % {'n': row['open_jobs']}})"
+        return f"{name} ({row['role_label']}, {row['open_label'] % {'n': row['open_jobs']}})"
 
 
 class TicketForm(forms.Form):

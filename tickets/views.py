@@ -153,8 +153,9 @@ def jobs(request):
     if not permissions.can_have_jobs(request.user):
         raise PermissionDenied
     # The cards name the equipment ("tag · manufacturer model"): loaded with the page, not per card.
+    # Nor are the unshown description and the people's phone numbers (parsed per row) loaded.
     page, querystring = _paginate(request, selectors.jobs_for(request.user).select_related(
-        "equipment__model__manufacturer"))
+        "equipment__model__manufacturer").defer("description", "requester__phone", "assignee__phone"))
     _with_urls(page.object_list)
     for ticket in page.object_list:
         # Only the one-tap buttons the cards show; the rest is on the ticket page.

@@ -176,6 +176,7 @@ def available_actions(ticket, user, *, only=None) -> list[Transition]:
     """The transitions ``user`` may perform on ``ticket`` now, in table order (buttons: no service-only ones);
     ``only``: among these actions alone (a page that shows a few buttons need not weigh them all)."""
     return [t for t in TRANSITIONS.values() if not t.service_only and (only is None or t.action in only)
+            and ticket.status in t.sources  # refused anyway: skip writing the reason
             and refusal(ticket, user, t.action) is None]
 
 
