@@ -6,8 +6,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.models import Role
 from facilities.forms import PlaceChoiceField
 from facilities.models import Equipment, Location, Site, Vehicle
+from helpdesk.widgets import FastSelect, ValuesModelChoiceField
 from tickets.models import Category, Priority, Status
 from tickets.selectors import SORTS
 from tickets.services import BULK_ACTIONS, MAX_PHOTOS, photo_validate
@@ -68,6 +70,29 @@ class StaffChoiceField(forms.ModelChoiceField):
             if travel is not None:
                 parts.append(_("~%(min)s min away") % {"min": travel.duration_min})
         return f"{obj.get_full_name()} ({', '.join(str(p) for p in parts)})"
+
+
+class StaffValuesChoiceField(ValuesModelChoiceField):
+    """StaffChoiceField's options (name, role and open jobs when counted) read as rows: no User,
+    profile or phone number built per option. For the list pages, which have no site to measure
+    travel from; the ticket forms keep StaffChoiceField."""
+
+    def choice_rows(self, queryset):
+        roles = {value: str(label) for value, label in Role.choices}
+        fields = ["pk", "first_name", "last_name", "role"]
+        if "open_jobs" in queryset.query.annotations:
+            fields.append("open_jobs")
+        open_jobs = str(_("%(n)s open"))  # translated once, not per person
+        for row in queryset.prefetch_related(None).values(*fields):
+            row["role_label"] = roles.get(row["role"], row["role"])
+            row["open_label"] = open_jobs
+            yield row
+
+    def label_from_row(self, row) -> str:
+        name = f"{row['first_name']} {row['last_name']}".strip()
+        if row.get("open_jobs") is None:
+            return f"{name} ({row['role_label']})"
+        return f"{name} ({row['role_label']}, {row['open_label'] % {'n': row['open_jobs']}})"
 
 
 class TicketForm(forms.Form):
@@ -185,19 +210,19 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"placeholder": _("FD-000123, title or description"),
                                                       "type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False, widget=FastSelect)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("Any"))] + list(Priority.choices),
-                                 required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
+                                 required=False, widget=FastSelect)
+    category = ValuesModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("Any"))
-    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("Any"))
-    assignee = StaffChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(), required=False,
-                                empty_label=_("Anyone"))
+    site = ValuesModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("Any"))
+    assignee = StaffValuesChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(),
+                                      required=False, empty_label=_("Anyone"))
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
-    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, widget=FastSelect, choices=[
         ("", _("Any")), ("breached", _("Breached")), ("due_soon", _due_soon_label())])
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False, widget=FastSelect)
 
     QUEUE_ONLY = ("category", "site", "assignee", "unassigned", "escalated")
 
@@ -227,7 +252,10 @@ class FilterForm(forms.Form):
 class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Bulk action"), choices=[(a, a) for a in BULK_ACTIONS])
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    # The queue shows it next to the filter form's own assignee select, hence the id.
+    assignee = StaffValuesChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(),
+                                      required=False,
+                                      widget=FastSelect(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=10_000)
 
     def __init__(self, *args, ticket_ids=(), **kwargs):

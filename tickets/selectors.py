@@ -105,6 +105,23 @@ def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: Quer
     return qs.order_by(order, "-id")
 
 
+# What a row of the ticket lists shows (templates/tickets/includes/ticket_rows.html and the
+# badges), the sort keys a cursor is read from, and the related rows' names: nothing else is
+# loaded (no description, no phone number to parse, no password hashes of the people).
+LIST_ROW_FIELDS = (
+    "id", "title", "status", "priority", "escalation_level", "created_at", "updated_at",
+    "responded_at", "response_due_at", "resolution_due_at", "resolved_at",
+    "category", "category__name", "site", "site__name", "location", "location__name", "location__path",
+    "requester", "requester__first_name", "requester__last_name",
+    "assignee", "assignee__first_name", "assignee__last_name",
+)
+
+
+def ticket_rows_only(qs: QuerySet) -> QuerySet:
+    """``ticket_list`` loading only what the list rows show (``LIST_ROW_FIELDS``)."""
+    return qs.only(*LIST_ROW_FIELDS)
+
+
 def jobs_for(user) -> QuerySet:
     """The user's open jobs, newest assignment first."""
     qs = tickets_visible_to(user).filter(
@@ -163,6 +180,6 @@ def status_counts(qs: QuerySet) -> dict[str, int]:
 
 
 __all__ = [
-    "tickets_visible_to", "ticket_get_for", "ticket_list", "jobs_for", "comments_for", "timeline_for",
-    "photos_for", "macros_for", "events_since", "status_counts", "SORTS",
+    "tickets_visible_to", "ticket_get_for", "ticket_list", "ticket_rows_only", "jobs_for", "comments_for",
+    "timeline_for", "photos_for", "macros_for", "events_since", "status_counts", "SORTS",
 ]

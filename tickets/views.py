@@ -20,6 +20,7 @@ from tickets.models import Macro
 from tickets.pagination import KEYSET_FROM_PAGE, CappedPaginator, InvalidCursor, encode_cursor, keyset_page
 
 PER_PAGE = 25
+JOB_CARD_ACTIONS = ("start", "resume")  # the buttons of a job card (ticket_jobs.html)
 
 
 def _paginate(request, qs):
@@ -74,6 +75,14 @@ def _picker_urls() -> dict:
 
 # Lists ------------------------------------------------------------------------------------
 
+def _with_urls(rows) -> None:
+    """Give each listed ticket its ``url``: the detail URL reversed once per page, not per row."""
+    sample = reverse("tickets:detail", args=[0])
+    prefix, suffix = sample[: sample.rindex("0")], sample[sample.rindex("0") + 1:]
+    for ticket in rows:
+        ticket.url = f"{prefix}{ticket.pk}{suffix}"
+
+
 @require_safe
 @login_required
 def ticket_list(request):
@@ -81,7 +90,8 @@ def ticket_list(request):
     form = FilterForm(request.GET or None)
     filters = form.filters()
     qs = selectors.ticket_list(user=request.user, filters=filters, sort=filters.get("sort", ""))
-    page, querystring = _paginate(request, qs)
+    page, querystring = _paginate(request, selectors.ticket_rows_only(qs))
+    _with_urls(page.object_list)
     title = _("My tickets") if request.user.role == "customer" else _("Tickets")
     return render(request, "tickets/ticket_list.html", {
         "page_obj": page, "form": form, "querystring_base": querystring, "title": title,
@@ -100,7 +110,8 @@ def queue(request):
     form = FilterForm(params, queue=True)
     filters = form.filters()
     qs = selectors.ticket_list(user=request.user, filters=filters, sort=filters.get("sort", ""))
-    page, querystring = _paginate(request, qs)
+    page, querystring = _paginate(request, selectors.ticket_rows_only(qs))
+    _with_urls(page.object_list)
     bulk = BulkForm() if permissions.can_bulk_edit(request.user) else None
     return render(request, "tickets/ticket_queue.html", {
         "page_obj": page, "form": form, "querystring_base": querystring, "bulk_form": bulk,
@@ -141,9 +152,14 @@ def jobs(request):
     """The user's open jobs, newest assignment first (phone first)."""
     if not permissions.can_have_jobs(request.user):
         raise PermissionDenied
-    page, querystring = _paginate(request, selectors.jobs_for(request.user))
+    # The cards name the equipment ("tag · manufacturer model"): loaded with the page, not per card.
+    # Nor are the unshown description and the people's phone numbers (parsed per row) loaded.
+    page, querystring = _paginate(request, selectors.jobs_for(request.user).select_related(
+        "equipment__model__manufacturer").defer("description", "requester__phone", "assignee__phone"))
+    _with_urls(page.object_list)
     for ticket in page.object_list:
-        ticket.actions = workflow.available_actions(ticket, request.user)
+        # Only the one-tap buttons the cards show; the rest is on the ticket page.
+        ticket.actions = workflow.available_actions(ticket, request.user, only=JOB_CARD_ACTIONS)
     return render(request, "tickets/ticket_jobs.html", {"page_obj": page, "querystring_base": querystring})
 
 

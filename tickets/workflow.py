@@ -172,9 +172,12 @@ def is_allowed(ticket, user, action: str) -> bool:
     return refusal(ticket, user, action) is None
 
 
-def available_actions(ticket, user) -> list[Transition]:
-    """The transitions ``user`` may perform on ``ticket`` now, in table order (buttons: no service-only ones)."""
-    return [t for t in TRANSITIONS.values() if not t.service_only and refusal(ticket, user, t.action) is None]
+def available_actions(ticket, user, *, only=None) -> list[Transition]:
+    """The transitions ``user`` may perform on ``ticket`` now, in table order (buttons: no service-only ones);
+    ``only``: among these actions alone (a page that shows a few buttons need not weigh them all)."""
+    return [t for t in TRANSITIONS.values() if not t.service_only and (only is None or t.action in only)
+            and ticket.status in t.sources  # refused anyway: skip writing the reason
+            and refusal(ticket, user, t.action) is None]
 
 
 def target_for(ticket, action: str) -> str:
