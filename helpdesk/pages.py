@@ -95,6 +95,10 @@ PAGES: list[Page] = [
     Page("tickets:detail", "/tickets/{ticket}/"),
     # Another customer's ticket: customers and technicians only see their own.
     Page("tickets:detail_foreign", "/tickets/{foreign_ticket}/", {"customer": NOT_FOUND, "technician": NOT_FOUND}),
+    # The timeline's earlier entries ("Show earlier activity"), under the same visibility rules.
+    Page("tickets:timeline", "/tickets/{ticket}/timeline/"),
+    Page("tickets:timeline_foreign", "/tickets/{foreign_ticket}/timeline/",
+         {"customer": NOT_FOUND, "technician": NOT_FOUND}),
     Page("tickets:edit", "/tickets/{ticket}/edit/", _only(*OFFICE)),
     Page("tickets:macros", "/tickets/macros/", _only(*OFFICE)),
     Page("tickets:macro_create", "/tickets/macros/new/", _only(*OFFICE)),

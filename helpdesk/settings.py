@@ -335,6 +335,8 @@ NOTIFICATIONS_POLL_SECONDS = 30  # how often the bell refreshes its count (htmx 
 # --- tickets ---
 # Days after a close during which the requester may reopen their ticket (admins always may).
 FIXDESK_REOPEN_WINDOW_DAYS = env.int("FIXDESK_REOPEN_WINDOW_DAYS", default=14)
+# Timeline entries (events and comments) a ticket page shows; older ones are behind "Show earlier activity".
+FIXDESK_TIMELINE_PAGE_SIZE = env.int("FIXDESK_TIMELINE_PAGE_SIZE", default=50)
 # --- reports ---
 # Close the ticket automatically when the requester signs the service report (otherwise an admin
 # closes, i.e. "processes", it after the sign-off).

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -10,6 +11,7 @@ from accounts.models import Role
 from facilities.forms import PlaceChoiceField
 from facilities.models import Equipment, Location, Site, Vehicle
 from helpdesk.widgets import FastSelect, ValuesModelChoiceField
+from tickets import widgets
 from tickets.models import Category, Priority, Status
 from tickets.selectors import SORTS
 from tickets.services import BULK_ACTIONS, MAX_PHOTOS, photo_validate
@@ -140,20 +142,54 @@ class TicketForm(forms.Form):
         return out
 
 
+class _StaffRowChoices(ModelChoiceIterator):
+    """The choices from ``values()`` rows: labels without building a User (and parsing its phone
+    number) per option. Only rendering changes; the field still validates through its queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.prefetch_related(None).values(
+            "pk", "first_name", "last_name", "role", "open_jobs", "staff_profile__home_site",
+            "staff_profile__home_site__latitude", "staff_profile__home_site__longitude")
+        for row in rows:
+            yield (row["pk"], self.field.label_from_row(row))
+
+
+class AssigneeChoiceField(StaffChoiceField):
+    """StaffChoiceField whose options are rendered from rows; the labels are the same (tested)."""
+
+    iterator = _StaffRowChoices
+
+    def label_from_row(self, row: dict) -> str:
+        parts = [str(Role(row["role"]).label) if row["role"] in Role.values else row["role"]]
+        if row["open_jobs"] is not None:
+            parts.append(_("%(n)s open") % {"n": row["open_jobs"]})
+        if self.site is not None and row["staff_profile__home_site"]:
+            from facilities.routing import estimate
+
+            home = (row["staff_profile__home_site__latitude"], row["staff_profile__home_site__longitude"])
+            travel = estimate(home, self.site)
+            if travel is not None:
+                parts.append(_("~%(min)s min away") % {"min": travel.duration_min})
+        name = f"{row['first_name']} {row['last_name']}".strip()
+        return f"{name} ({', '.join(str(p) for p in parts)})"
+
+
 class ActionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=10_000)
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
-    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False)
+    assignee = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
+                                   widget=widgets.Select)
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False,
+                                     widget=widgets.Select)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, ticket=None, transition=None, **kwargs):
         super().__init__(*args, **kwargs)
         from facilities.selectors import vehicles_free
 
-        self.fields["assignee"].queryset = _staff_queryset()
-        self.fields["assignee"].site = getattr(ticket, "site", None)
-        self.fields["vehicle"].queryset = vehicles_free(for_ticket=ticket)
+        # Fields the transition does not use go before their querysets are built.
         if transition is not None:
             if transition.comment_label:
                 self.fields["comment"].label = transition.comment_label
@@ -162,6 +198,11 @@ class ActionForm(forms.Form):
                 del self.fields["assignee"]
             if transition.action not in ("assign", "take"):
                 del self.fields["vehicle"]
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = _staff_queryset()
+            self.fields["assignee"].site = getattr(ticket, "site", None)
+        if "vehicle" in self.fields:
+            self.fields["vehicle"].queryset = vehicles_free(for_ticket=ticket)
 
 
 class CommentForm(forms.Form):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -159,6 +164,79 @@ def timeline_for(user, ticket) -> list[dict]:
     return sorted(items, key=lambda i: (i["at"], 0 if i["kind"] == "event" else 1, i["id"]))
 
 
+class InvalidTimelineCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[dict]  # oldest first, like timeline_for
+    earlier: str | None  # cursor of the entries before these; None when these reach the beginning
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"(\d{1,17})\.([01])\.(\d{1,18})")
+
+
+def _timeline_key(item: dict) -> tuple:
+    return item["at"], 0 if item["kind"] == "event" else 1, item["id"]
+
+
+def timeline_cursor(item: dict) -> str:
+    """An opaque cursor naming the timeline position of ``item``: ``<microseconds>.<kind>.<id>``."""
+    at, kind, pk = _timeline_key(item)
+    return f"{(at - _EPOCH) // timedelta(microseconds=1)}.{kind}.{pk}"
+
+
+def timeline_cursor_parse(value: str) -> tuple[datetime, int, int]:
+    """The (time, kind, id) of a cursor from ``timeline_cursor``; InvalidTimelineCursor for anything else."""
+    match = _CURSOR.fullmatch(value or "")
+    if not match:
+        raise InvalidTimelineCursor(value)
+    try:
+        at = _EPOCH + timedelta(microseconds=int(match[1]))
+    except OverflowError:
+        raise InvalidTimelineCursor(value) from None
+    return at, int(match[2]), int(match[3])
+
+
+def timeline_page(user, ticket, *, before: str = "", size: int | None = None) -> TimelinePage:
+    """The newest ``size`` timeline entries the user may read (before the cursor ``before``, if given).
+
+    Two keyset queries, events and comments, each at most ``size + 1`` rows newest first through
+    their (ticket, created_at) index, merged in Python: the cost is the same for a ticket with ten
+    entries or ten thousand, and an earlier page applies exactly the same visibility rules.
+    """
+    size = size or settings.FIXDESK_TIMELINE_PAGE_SIZE
+    staff = can_see_internal(user)
+    # The comment itself is on the timeline. People's phone numbers are not shown here: not read,
+    # so not parsed (a phonenumbers parse per row was a tenth of the page).
+    events = events_for(user, ticket).exclude(action="comment").defer("actor__phone")
+    comments = comments_for(user, ticket).defer("author__phone")
+    if before:
+        at, kind, pk = timeline_cursor_parse(before)
+        # Timeline order is (time, events before comments, id): keep what sorts before the cursor,
+        # written as ``created_at <= at AND (...)`` so the index seeks to ``at``.
+        events = events.filter(created_at__lte=at)
+        comments = comments.filter(created_at__lte=at)
+        if kind == 0:
+            events = events.filter(Q(created_at__lt=at) | Q(id__lt=pk))
+            comments = comments.filter(created_at__lt=at)
+        else:
+            comments = comments.filter(Q(created_at__lt=at) | Q(id__lt=pk))
+    items = []
+    for event in events.order_by("-created_at", "-id")[: size + 1]:
+        changes = dict(event.changes or {})
+        if not staff:
+            changes.pop("internal_note", None)
+        items.append({"kind": "event", "at": event.created_at, "id": event.pk, "event": event, "changes": changes})
+    for comment in comments.order_by("-created_at", "-id")[: size + 1]:
+        items.append({"kind": "comment", "at": comment.created_at, "id": comment.pk, "comment": comment})
+    items.sort(key=_timeline_key, reverse=True)
+    shown = items[:size][::-1]
+    return TimelinePage(items=shown, earlier=timeline_cursor(shown[0]) if len(items) > size else None)
+
+
 def photos_for(user, ticket):
     return ticket.photos.all()
 
@@ -181,5 +259,6 @@ def status_counts(qs: QuerySet) -> dict[str, int]:
 
 __all__ = [
     "tickets_visible_to", "ticket_get_for", "ticket_list", "ticket_rows_only", "jobs_for", "comments_for",
-    "timeline_for", "photos_for", "macros_for", "events_since", "status_counts", "SORTS",
+    "timeline_for", "timeline_page", "timeline_cursor", "InvalidTimelineCursor", "TimelinePage",
+    "photos_for", "macros_for", "events_since", "status_counts", "SORTS",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("queue/bulk/", views.queue_bulk, name="bulk"),
     path("jobs/", views.jobs, name="jobs"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
+    path("<int:pk>/timeline/", views.ticket_timeline, name="timeline"),
     path("<int:pk>/edit/", views.ticket_edit, name="edit"),
     path("<int:pk>/delete/", views.ticket_delete, name="delete"),
     path("<int:pk>/do/<slug:action>/", views.ticket_action, name="action"),

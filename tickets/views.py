@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -283,7 +284,7 @@ def _render_detail(request, ticket, *, action_forms=None, comment_form=None, sta
     if macro_value:
         applied_macro = next((m for m in macros if str(m.pk) == str(macro_value)), None)
     return render(request, "tickets/ticket_detail.html", {
-        "ticket": ticket, "timeline": selectors.timeline_for(user, ticket),
+        "ticket": ticket, "timeline": selectors.timeline_page(user, ticket),
         "photos": list(selectors.photos_for(user, ticket)), "actions": actions, "comment_form": comment_form,
         "photo_form": PhotoForm() if permissions.can_add_photo(user, ticket) else None,
         "can_edit": permissions.can_edit(user, ticket), "can_delete": permissions.can_delete(user, ticket),
@@ -297,6 +298,30 @@ def _render_detail(request, ticket, *, action_forms=None, comment_form=None, sta
 def ticket_detail(request, pk):
     ticket = selectors.ticket_get_for(request.user, pk)
     return _render_detail(request, ticket)
+
+
+@require_safe
+@login_required
+def ticket_timeline(request, pk):
+    """A page of the ticket's timeline: the entries before ``?before=`` (the newest without it).
+
+    The "Show earlier activity" link of the ticket page lands here; through htmx it gets only the
+    entries, which take the link's place. A cursor that is not ours shows the newest entries.
+    """
+    ticket = selectors.ticket_get_for(request.user, pk)
+    before = request.GET.get("before", "")
+    try:
+        timeline = selectors.timeline_page(request.user, ticket, before=before)
+    except selectors.InvalidTimelineCursor:
+        before, timeline = "", selectors.timeline_page(request.user, ticket)
+    context = {"ticket": ticket, "timeline": timeline, "before": before}
+    if request.htmx and before:
+        response = render(request, "tickets/includes/timeline_entries.html",
+                          {**context, "focus_first": True, "announce": True})
+    else:
+        response = render(request, "tickets/ticket_timeline.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

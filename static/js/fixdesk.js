@@ -23,3 +23,13 @@ document.addEventListener("click", (event) => {
     field.focus();
   }
 });
+
+// "Show earlier activity" on a ticket (htmx): the earlier entries take the link's place; move the focus to the
+// first of them so that keyboard and screen reader users carry on reading where the new entries start.
+document.addEventListener("htmx:afterSettle", () => {
+  const entry = document.querySelector("[data-timeline-focus]");
+  if (entry) {
+    entry.removeAttribute("data-timeline-focus");
+    entry.focus();
+  }
+});

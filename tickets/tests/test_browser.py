@@ -90,3 +90,24 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     customer_sees("Resolved")
     assert "Replaced the washer" in pg.inner_text("#timeline")
     screenshot(pg, "tickets-customer-resolved")
+
+
+def test_show_earlier_activity_with_the_keyboard(page, live_server, users, password, settings):
+    from tickets.tests.conftest import make_ticket
+    from tickets.tests.test_timeline import _history
+
+    settings.FIXDESK_TIMELINE_PAGE_SIZE = 6
+    ticket = make_ticket(requester=users["customer"])
+    _history(ticket, users, 8)  # 17 entries: three pages of six
+    login(page, live_server, users["customer"], password)
+    page.goto(live_server.url + ticket.get_absolute_url())
+    url = page.url
+    assert "Note-0001" not in page.inner_text("#timeline")
+    for _ in range(2):
+        page.focus("[data-timeline-earlier]")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#timeline li[tabindex='-1']:focus")  # focus on the first entry loaded
+    text = page.inner_text("#timeline")
+    assert "Note-0001" in text and "reported the ticket" in text and "SECRET" not in text
+    assert page.locator("[data-timeline-earlier]").count() == 0 and page.url == url  # in place, all loaded
+    assert "earlier entries shown" in page.inner_text("#timeline-status")
