@@ -4,6 +4,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def analyze_tickets(apps, schema_editor):
+    """Fresh planner statistics for the ticket table. On SQLite adding the stored column rebuilds
+    the table, which drops its statistics, and without them the planner guesses: at 100,000
+    tickets even the default list page took 165 ms instead of 3 ms. PostgreSQL learns the new
+    column's values."""
+    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
+        schema_editor.execute("ANALYZE tickets_ticket")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,4 +67,5 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['resolution_due_at', '-id'], name='ticket_sort_due_idx'),
         ),
+        migrations.RunPython(analyze_tickets, migrations.RunPython.noop, elidable=True),
     ]
