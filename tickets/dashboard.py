@@ -28,7 +28,7 @@ def _jobs_to_take(visible, n=5):
         for priority in Priority.values:
             candidates |= Q(pk__in=waiting.filter(status=status, priority=priority)
                             .order_by("created_at").values("pk")[:n])
-    return _rows(selectors.with_priority_rank(visible.filter(candidates)).order_by("-priority_rank", "created_at"), n)
+    return _rows(visible.filter(candidates).order_by("-priority_rank", "created_at"), n)
 
 
 def panels(request) -> list[dict]:

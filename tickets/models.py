@@ -36,6 +36,10 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+# Priority.LOW and anything unknown rank 1.
+PRIORITY_RANKS = {"urgent": 4, "high": 3, "normal": 2}
+
+
 class Category(models.Model):
     """Admin-managed ticket category: repair, maintenance, IT incident, request, ..."""
 
@@ -56,6 +60,17 @@ class Category(models.Model):
         return self.name
 
 
+# (index key, name) of the sort indexes, see Ticket.Meta.indexes.
+SORT_INDEXES = (
+    ("created_at", "created"),
+    ("updated_at", "updated"), ("-updated_at", "updated_desc"),
+    ("priority_rank", "prio"), ("-priority_rank", "prio_desc"),
+    ("status", "status"), ("-status", "status_desc"),
+    ("title", "title"), ("-title", "title_desc"),
+    ("resolution_due_at", "due"),
+)
+
+
 class Ticket(CachedChoicesDisplay, models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -63,6 +78,13 @@ class Ticket(CachedChoicesDisplay, models.Model):
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
     )
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # The priority as a number for sorting (urgent 4 ... low 1), computed and stored by the database
+    # on every insert and update (bulk ones included), so the priority sort reads an index.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(*(models.When(priority=p, then=models.Value(r)) for p, r in PRIORITY_RANKS.items()),
+                               default=models.Value(1)),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True, verbose_name=_("priority rank"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.PROTECT, related_name="tickets"
@@ -161,6 +183,14 @@ class Ticket(CachedChoicesDisplay, models.Model):
             # ... and the engineer's "Jobs to take", oldest first per priority.
             models.Index(fields=["assignee", "status", "priority", "created_at"], name="ticket_to_take_idx",
                          condition=models.Q(deleted_at__isnull=True)),
+            # The lists' allow-listed sorts (tickets.selectors.SORTS), each ordered (key, -id): one index
+            # per direction, as (key ASC, id DESC) and (key DESC, id DESC) are not each other's reverse.
+            # Read backwards they serve the keyset pages' "Previous" too. -created is
+            # ticket_live_created_idx, id and -id the primary key. PostgreSQL's ASC puts nulls last,
+            # as the "due" sort asks; SQLite reads the same index for it.
+            *(models.Index(fields=[key, "-id"], name=f"ticket_sort_{name}_idx",
+                           condition=models.Q(deleted_at__isnull=True))
+              for key, name in SORT_INDEXES),
         ]
         constraints = [
             models.CheckConstraint(

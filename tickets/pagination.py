@@ -4,7 +4,8 @@ At 100,000 tickets the paginator's ``COUNT(*)`` over every visible ticket costs 
 milliseconds per page and grows with the table (docs/bench.md). ``CappedPaginator`` counts at
 most ``COUNT_CAP + 1`` rows (``SELECT COUNT(*) FROM (... LIMIT cap+1)``): below the cap it
 behaves exactly like Django's paginator; above it the total shows as "10,000+", any page number
-stays reachable, and "Next" is known by fetching one row more than the page.
+stays reachable, and "Next" is known by fetching one row more than the page. Deep pages walk
+their OFFSET over the ids only (a "deferred join", ``CappedPaginator._slice``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
@@ -76,10 +78,21 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+        rows = list(self._slice(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+    def _slice(self, start: int, stop: int):
+        """Rows ``start:stop`` of the list. Deep in a queryset it is a "deferred join": the OFFSET
+        is walked over the ids alone (the index that serves the order, without reading the table
+        rows or their joins), then only those rows are read, in the same order. One query."""
+        qs = self.object_list
+        if not (start and isinstance(qs, QuerySet) and qs.ordered and not qs.query.distinct
+                and qs.query.combinator is None and not qs.query.group_by
+                and connections[qs.db].features.allow_sliced_subqueries_with_in):
+            return qs[start:stop]
+        return qs.filter(pk__in=qs.values("pk")[start:stop])
 
     def get_page(self, number):
         try:

@@ -17,7 +17,9 @@ from tickets.permissions import can_see_internal
 
 LIST_RELATED = ("requester", "assignee", "category", "site", "location")
 
-# ?sort= values accepted by the lists; anything else falls back to the default.
+# ?sort= values accepted by the lists; anything else falls back to the default. Each is ordered
+# (key, -id) and has an index in that order (Ticket.Meta.indexes, "ticket_sort_*"): a new sort
+# needs its index too (tickets/tests/test_sort_indexes.py checks the plans).
 SORTS = {
     "created": "created_at", "-created": "-created_at",
     "updated": "updated_at", "-updated": "-updated_at",
@@ -65,20 +67,11 @@ def ticket_get_for(user, pk) -> Ticket:
         raise Http404("No such ticket.") from None
 
 
-def with_priority_rank(qs: QuerySet) -> QuerySet:
-    from django.db.models import Case, IntegerField, Value, When
-
-    return qs.annotate(priority_rank=Case(
-        When(priority="urgent", then=Value(4)), When(priority="high", then=Value(3)),
-        When(priority="normal", then=Value(2)), default=Value(1), output_field=IntegerField(),
-    ))
-
-
 def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: QuerySet | None = None) -> QuerySet:
     """Visible tickets filtered by the cleaned ``filters`` and sorted by an allow-listed key."""
     filters = filters or {}
     qs = base if base is not None else tickets_visible_to(user)
-    qs = with_priority_rank(qs.select_related(*LIST_RELATED))
+    qs = qs.select_related(*LIST_RELATED)
     status = filters.get("status")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
