@@ -170,7 +170,10 @@ class TicketViewSet(viewsets.GenericViewSet):
         data = TicketWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = call(services.ticket_create, actor=request.user, **data.validated_data)
-        return self._ticket_response(ticket.pk, status.HTTP_201_CREATED)
+        # The service's instance is the row as written (nothing changes it after the insert, and the
+        # caller may see what they reported): no second read through the selectors.
+        return Response(TicketSerializer(ticket, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
         return Response(TicketSerializer(self.get_object(), context=self.get_serializer_context()).data)

@@ -79,3 +79,20 @@ def test_list_queries_do_not_grow_with_the_rows(api, users, place, url):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url).json()["results"]) == 25
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("role", ["customer", "admin"])
+def test_create_answers_what_a_read_of_the_new_ticket_gives(api, users, place, role):
+    client = api(users[role])
+    body = {"title": "  Lift stuck ", "description": "Between floors 2 and 3", "site": place["site"].pk,
+            "location": place["room"].pk, "equipment": place["equipment"].pk, "category": place["category"].pk,
+            "contact_phone": "07911 123456", "affected_item": "Lift B"}
+    if role == "admin":
+        body["requester"] = users["customer"].pk
+    created = client.post("/api/v1/tickets/", body, format="json")
+    assert created.status_code == 201, created.content
+    read = client.get(f"/api/v1/tickets/{created.json()['id']}/")
+    assert created.json() == read.json()
+    assert created.json()["contact_phone"] == "+44 7911 123456"
+    bare = client.post("/api/v1/tickets/", {"title": "Door", "description": "Jammed"}, format="json")
+    assert bare.json() == client.get(f"/api/v1/tickets/{bare.json()['id']}/").json()
