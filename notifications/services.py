@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -46,39 +46,54 @@ def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only:
         targets = {u: ch for u, ch in targets.items() if u.pk not in already}
     overrides = overrides_for(list(targets))
     url = url or (content.ticket_url(ticket) if ticket is not None else "")
-    created, delivery_ids = [], []
+    plan = []
     for user, channels in sorted(targets.items(), key=lambda item: item[0].pk):
         wanted = {c for c in channels if is_enabled(user, event, c, overrides)}
-        if not wanted:
-            continue
-        title, text = content.describe(event, ticket=ticket, actor=actor, extra=extra, recipient=user)
-        notification = Notification.objects.create(
-            recipient=user, event=event, actor=actor, ticket=ticket, title=title, body=text, url=url,
-            visible=Channel.WEB in wanted, message=message,
-        )
-        created.append(notification)
-        context = {
-            "recipient": user, "title": title, "text": text, "ticket": ticket, "event": event,
-            "link": content.absolute(url) if url else "", "settings_link": _settings_link(),
-        }
+        if wanted:
+            plan.append((user, wanted))
+    if not plan:
+        return []
+    described = content.describe_many(event, [user for user, _ in plan], ticket=ticket, actor=actor, extra=extra)
+    created = [
+        Notification(recipient=user, event=event, actor=actor, ticket=ticket, title=title, body=text, url=url,
+                     visible=Channel.WEB in wanted, message=message)
+        for (user, wanted), (title, text) in zip(plan, described, strict=True)
+    ]
+    _insert(Notification, created)
+    link = content.absolute(url) if url else ""
+    emails = content.EmailBatch(event, {"ticket": ticket, "event": event, "link": link,
+                                        "settings_link": _settings_link()})
+    sms_texts: dict = {}
+    deliveries = []
+    for notification, (user, wanted) in zip(created, plan, strict=True):
+        title, text = notification.title, notification.body
         if Channel.EMAIL in wanted and user.email:
-            delivery_ids.append(Delivery.objects.create(
-                notification=notification, channel=Channel.EMAIL, recipient=user, to=user.email,
-                payload=content.render_email(event, context),
-            ).pk)
+            deliveries.append(Delivery(notification=notification, channel=Channel.EMAIL, recipient=user,
+                                       to=user.email, payload=emails.render(user, title, text)))
         if Channel.SMS in wanted and user.phone:
             try:
                 number = to_e164(user.phone)
             except ValueError:
                 number = ""
             if number:
-                delivery_ids.append(Delivery.objects.create(
-                    notification=notification, channel=Channel.SMS, recipient=user, to=number,
-                    payload=content.render_sms(context),
-                ).pk)
+                if title not in sms_texts:  # the SMS names nobody: the same for everyone with this title
+                    sms_texts[title] = content.render_sms({"title": title, "ticket": ticket, "link": link})
+                deliveries.append(Delivery(notification=notification, channel=Channel.SMS, recipient=user,
+                                           to=number, payload=sms_texts[title]))
+    _insert(Delivery, deliveries)
+    delivery_ids = [d.pk for d in deliveries]
     if delivery_ids:
         transaction.on_commit(lambda: enqueue(delivery_ids))
     return created
+
+
+def _insert(model, rows: list) -> None:
+    """Insert ``rows`` in one query where the database hands back their ids (SQLite, PostgreSQL), else one by one."""
+    if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
 
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:

@@ -127,6 +127,19 @@ def report_required(ticket) -> bool:
     return ticket.category.needs_service_report
 
 
+def _refused_why(transition: Transition, ticket, user, via_service: bool) -> str | None:
+    """Which rule refuses ``transition`` (a short key), or None when allowed: the rules, without the messages."""
+    if not user.is_authenticated or not user.is_active:
+        return "sign_in"
+    if ticket.status not in transition.sources:
+        return "status"
+    if not any(_party_matches(p, ticket, user) for p in transition.parties):
+        return "party"
+    if transition.by_report and not via_service and report_required(ticket):
+        return "report"
+    return None
+
+
 def refusal(ticket, user, action: str, *, via_service: bool = False) -> str | None:
     """Why ``user`` may not perform ``action`` on ``ticket`` now, or None when allowed.
 
@@ -135,19 +148,20 @@ def refusal(ticket, user, action: str, *, via_service: bool = False) -> str | No
     transition = TRANSITIONS.get(action)
     if transition is None:
         return str(_("Unknown action “%(action)s”.") % {"action": action})
-    if not user.is_authenticated or not user.is_active:
+    why = _refused_why(transition, ticket, user, via_service)
+    if why is None:
+        return None
+    if why == "sign_in":
         return str(_("Please sign in."))
-    if ticket.status not in transition.sources:
+    if why == "status":
         return str(
             _("“%(label)s” is not possible while the ticket is %(status)s.")
             % {"label": transition.label, "status": ticket.get_status_display().lower()}
         )
-    if not any(_party_matches(p, ticket, user) for p in transition.parties):
+    if why == "party":
         return str(_("You may not “%(label)s” this ticket.") % {"label": transition.label})
-    if transition.by_report and not via_service and report_required(ticket):
-        return str(_("This job needs a service report: write the report of your visit and submit it (without a "
-                     "follow-up visit) to resolve the job."))
-    return None
+    return str(_("This job needs a service report: write the report of your visit and submit it (without a "
+                 "follow-up visit) to resolve the job."))
 
 
 def check(ticket, user, action: str, *, via_service: bool = False) -> None:
@@ -169,15 +183,16 @@ def waits_for_report(ticket, user, action: str = "resolve") -> bool:
 
 
 def is_allowed(ticket, user, action: str) -> bool:
-    return refusal(ticket, user, action) is None
+    transition = TRANSITIONS.get(action)
+    return transition is not None and _refused_why(transition, ticket, user, False) is None
 
 
 def available_actions(ticket, user, *, only=None) -> list[Transition]:
     """The transitions ``user`` may perform on ``ticket`` now, in table order (buttons: no service-only ones);
     ``only``: among these actions alone (a page that shows a few buttons need not weigh them all)."""
+    # The rules only: building each refusal's message cost a translated, formatted string per action and row.
     return [t for t in TRANSITIONS.values() if not t.service_only and (only is None or t.action in only)
-            and ticket.status in t.sources  # refused anyway: skip writing the reason
-            and refusal(ticket, user, t.action) is None]
+            and _refused_why(t, ticket, user, False) is None]
 
 
 def target_for(ticket, action: str) -> str:

@@ -149,3 +149,17 @@ def test_sweeps_are_timed_once_built_and_skipped_before():
             assert row["status"] == "ok (one run)" and row["p50"] > 0
         else:
             assert row["status"] == "skipped: not built yet"
+
+
+def test_run_py_is_the_entry_point_of_the_runner_package(tmp_path):
+    from bench.runner import main as runner_main
+    from bench.runner.results import write_results
+
+    assert run.main is runner_main.main and run.Scenario is runner_main.Scenario
+    # A scenario whose URL does not resolve is a "skipped" row, without touching the server.
+    row = run.measure(Scenario("x", None, "nowhere:page"), args=None, port=0, fixtures={}, sessions={},
+                      load=None, emails={})
+    assert row == {"name": "x", "role": None, "rps": 0.0, "status": "skipped: not built yet"}
+    table = write_results(tmp_path, [row], MACHINE)
+    assert "| x | anonymous |" in table and (tmp_path / "latest.md").read_text() == table
+    assert len(list(tmp_path.glob("*.json"))) == 2
