@@ -10,8 +10,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from accounts.models import Role
 from facilities.forms import PlaceChoiceField
 from facilities.models import Equipment, Location, Site, Vehicle
-from helpdesk.widgets import FastSelect, ValuesModelChoiceField
-from tickets import widgets
+from helpdesk.widgets import ValuesModelChoiceField
 from tickets.models import Category, Priority, Status
 from tickets.selectors import SORTS
 from tickets.services import BULK_ACTIONS, MAX_PHOTOS, photo_validate
@@ -180,9 +179,9 @@ class ActionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=10_000)
     assignee = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
-                                   widget=widgets.Select)
+                                   widget=forms.Select)
     vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False,
-                                     widget=widgets.Select)
+                                     widget=forms.Select)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, ticket=None, transition=None, **kwargs):
@@ -251,9 +250,9 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"placeholder": _("FD-000123, title or description"),
                                                       "type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False, widget=forms.Select)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("Any"))] + list(Priority.choices),
-                                 required=False, widget=FastSelect)
+                                 required=False, widget=forms.Select)
     category = ValuesModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("Any"))
     site = ValuesModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("Any"))
@@ -261,9 +260,9 @@ class FilterForm(forms.Form):
                                       required=False, empty_label=_("Anyone"))
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
-    sla = forms.ChoiceField(label=_("Deadline"), required=False, widget=FastSelect, choices=[
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, widget=forms.Select, choices=[
         ("", _("Any")), ("breached", _("Breached")), ("due_soon", _due_soon_label())])
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False, widget=forms.Select)
 
     QUEUE_ONLY = ("category", "site", "assignee", "unassigned", "escalated")
 
@@ -296,7 +295,7 @@ class BulkForm(forms.Form):
     # The queue shows it next to the filter form's own assignee select, hence the id.
     assignee = StaffValuesChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(),
                                       required=False,
-                                      widget=FastSelect(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
+                                      widget=forms.Select(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=10_000)
 
     def __init__(self, *args, ticket_ids=(), **kwargs):

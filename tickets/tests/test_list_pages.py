@@ -17,8 +17,7 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Site
 from facilities.selectors import staff_for_assignment
-from helpdesk.widgets import FastSelect
-from tickets.forms import SORT_CHOICES, STATUS_FILTERS, BulkForm, FilterForm, StaffChoiceField
+from tickets.forms import SORT_CHOICES, BulkForm, FilterForm, StaffChoiceField
 from tickets.models import Category, Priority, Status, Ticket
 from tickets.templatetags.tickets_tags import ticket_badges
 from tickets.tests.conftest import make_ticket
@@ -86,26 +85,6 @@ def test_queue_lists_every_staff_member_and_filters_by_the_picked_one(client_for
     html = client.get(reverse("tickets:queue") + f"?status=&assignee={picked.pk}").content.decode()
     assert f'<option value="{picked.pk}" selected>' in html
     assert "Other 4<" in html and "Other 5<" not in html
-
-
-# The same HTML as Django's widgets -----------------------------------------------------------
-
-@pytest.mark.parametrize("value", [None, "", "open", "in_progress", ["closed"], "not-a-choice"])
-@pytest.mark.parametrize("attrs", [
-    {}, {"class": "form-select"},
-    {"id": "id_status", "class": "form-select", "required": True, "aria-invalid": "true",
-     "aria-describedby": "id_status_helptext", "disabled": False, "data-x": 'say "hi" & <go>'},
-])
-def test_fast_select_writes_what_django_writes(value, attrs):
-    choices = [*STATUS_FILTERS, (3, "Three"), (None, "None"), ("x", "<b>Tom & Jerry</b>")]
-    ours = FastSelect(attrs=dict(attrs), choices=choices).render("status", value)
-    django = forms.Select(attrs=dict(attrs), choices=choices).render("status", value)
-    assert _norm(ours) == _norm(django)
-
-
-def test_fast_select_keeps_option_groups():
-    choices = [("", "Any"), ("Group", [("a", "A"), ("b", "B")])]
-    assert _norm(FastSelect(choices=choices).render("g", "b")) == _norm(forms.Select(choices=choices).render("g", "b"))
 
 
 class ReferenceFilterForm(forms.Form):
