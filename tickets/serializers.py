@@ -99,8 +99,9 @@ class TicketSerializer(serializers.ModelSerializer):
             self._fast = (
                 {value: str(label) for value, label in Status.choices},  # in the request's language
                 self.context["request"].user,
+                _url_parts(),
             )
-        status_labels, user = self._fast
+        status_labels, user, url_parts = self._fast
         status = obj.status
         data = {
             "id": obj.pk, "reference": obj.reference, "title": obj.title, "description": obj.description,
@@ -119,7 +120,7 @@ class TicketSerializer(serializers.ModelSerializer):
         for name in DATETIME_FIELDS[3:]:
             value = getattr(obj, name)
             data[name] = None if value is None else _DATETIME.to_representation(value)
-        data["web_url"] = obj.get_absolute_url()
+        data["web_url"] = f"{url_parts[0]}{obj.pk}{url_parts[1]}" if url_parts else obj.get_absolute_url()
         data["available_actions"] = [t.action for t in workflow.available_actions(obj, user)]
         return data
 
@@ -135,6 +136,13 @@ _PRIORITY = serializers.ChoiceField(choices=Priority.choices, read_only=True)
 # In the order of ``TicketSerializer.Meta.fields`` around ``version``.
 DATETIME_FIELDS = ("response_due_at", "resolution_due_at", "responded_at", "created_at", "updated_at",
                    "status_changed_at", "assigned_at", "resolved_at", "closed_at")
+
+
+def _url_parts() -> tuple[str, str] | None:
+    """``Ticket.get_absolute_url`` around the id, reversed once per list instead of once per row."""
+    mark = 987654321
+    parts = Ticket(pk=mark).get_absolute_url().split(str(mark))
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def _ref(obj) -> dict | None:
