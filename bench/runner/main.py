@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.runner.database import configure_environment, prepare_database
 from bench.runner.load import run_python, run_wrk
-from bench.runner.paths import DOCS, RESULTS, ROOT
+from bench.runner.paths import DOCS, README, RESULTS, ROOT
 from bench.runner.results import machine_info, ms, update_docs, write_results
 from bench.runner.scenarios import SCENARIOS, Scenario, count_queries, resolve, timed_sweeps
 from bench.runner.server import Server, drain, free_port, login, process_tree_rss, request
@@ -146,8 +146,9 @@ def main(argv=None) -> int:
     print()
     print(table)
     if args.update_docs:
-        update_docs(table)
-        print(f"table written to {DOCS.relative_to(ROOT)}")
+        for path in (DOCS, README):
+            update_docs(table, path)
+            print(f"table written to {path.relative_to(ROOT)}")
     return 0
 
 

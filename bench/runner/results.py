@@ -45,7 +45,7 @@ def markdown_table(results: list[dict], machine: dict) -> str:
 
 
 def update_docs(table: str, path: Path = DOCS) -> None:
-    """Replace the table between the markers in docs/bench.md."""
+    """Replace the table between the markers in ``path`` (docs/bench.md, README.md)."""
     text = path.read_text()
     if DOC_BEGIN not in text:
         text += f"\n{DOC_BEGIN}\n{DOC_END}\n"

@@ -26,6 +26,9 @@ class Scenario:
 SCENARIOS = [
     Scenario("floor (healthz)", None, "healthz"),
     Scenario("login page", None, "accounts:login"),
+    # The cheapest signed-in page (session, user, the layout and a three-field form): every page
+    # below pays this much before its own work.
+    Scenario("signed-in layout (password form)", "admin", "accounts:password_change"),
     Scenario("dashboard (admin)", "admin", "dashboard"),
     Scenario("dashboard (customer)", "customer", "dashboard"),
     Scenario("queue, first page", "admin", "tickets:queue"),
@@ -37,6 +40,7 @@ SCENARIOS = [
     Scenario("my tickets (customer)", "customer", "tickets:list"),
     Scenario("my jobs (technician)", "technician", "tickets:jobs"),
     Scenario("ticket, long history", "admin", "tickets:detail", args="long_ticket"),
+    Scenario("report form (customer)", "customer", "tickets:create"),
     Scenario("API ticket list", "admin", "api:ticket-list", api=True, alternatives=("api:tickets-list",)),
     Scenario("API ticket list, deep cursor", "admin", "api:ticket-list", api=True, query={"cursor": "deep"},
              alternatives=("api:tickets-list",)),
@@ -46,6 +50,7 @@ SCENARIOS = [
                    "priority": "normal"}),
     Scenario("knowledge search", "engineer", "knowledge:search", query={"q": "pump"},
              alternatives=("knowledge:list",)),
+    Scenario("reliability figures", "engineer", "knowledge:reliability"),
 ]
 SWEEP_COMMANDS = ("escalate_tickets",)
 
