@@ -111,3 +111,26 @@ def test_show_earlier_activity_with_the_keyboard(page, live_server, users, passw
     assert "Note-0001" in text and "reported the ticket" in text and "SECRET" not in text
     assert page.locator("[data-timeline-earlier]").count() == 0 and page.url == url  # in place, all loaded
     assert "earlier entries shown" in page.inner_text("#timeline-status")
+
+
+def test_timeline_pages_have_no_axe_violations(browser, live_server, users, settings):
+    from helpdesk.tests.browser_helpers import axe_violations, context_for, with_axe
+    from tickets.tests.conftest import make_ticket
+    from tickets.tests.test_timeline import _history
+
+    settings.FIXDESK_TIMELINE_PAGE_SIZE = 4
+    ticket = make_ticket(requester=users["customer"])
+    _history(ticket, users, 5)
+    failures = []
+    for role, phone in (("admin", False), ("customer", True)):
+        pg = with_axe(context_for(browser, live_server, users[role], phone=phone)).new_page()
+        pg.goto(live_server.url + ticket.get_absolute_url())
+        pg.click("[data-timeline-earlier]")
+        pg.wait_for_selector("#timeline li[tabindex='-1']:focus")
+        failures += axe_violations(pg, f"{role} ticket page, earlier entries loaded")
+        pg.goto(live_server.url + reverse("tickets:timeline", args=[ticket.pk]))
+        pg.click("[data-timeline-earlier]")  # htmx on the timeline page as well
+        pg.wait_for_selector("#timeline li[tabindex='-1']:focus")
+        failures += axe_violations(pg, f"{role} timeline page")
+        pg.context.close()
+    assert not failures, "\n".join(failures)

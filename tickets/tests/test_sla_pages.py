@@ -105,3 +105,26 @@ def test_ticket_admin_shows_sla_fields_read_only(client_for, users, board):
     page = client_for(users["admin"]).get(reverse("admin:tickets_ticket_change", args=[board["late"].pk]))
     assert page.status_code == 200
     assert 'name="response_due_at"' not in page.content.decode()
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Europe/London"])
+def test_period_report_bars_follow_local_days(users, tz, settings):
+    """Each resolution is on the bar of its local day (the day boundaries are local midnights, across
+    daylight-saving changes); one before the first bar counts in the totals only."""
+    from zoneinfo import ZoneInfo
+
+    settings.TIME_ZONE = tz
+    zone = ZoneInfo(tz)
+    now = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0), zone)
+    local = [(2026, 11, 19, 23, 30), (2026, 11, 20, 0, 30), (2026, 11, 2, 0, 10), (2026, 11, 1, 23, 50),
+             (2026, 10, 21, 23, 0)]  # the last: within 30 days, before the first bar's day
+    for n, parts in enumerate(local):
+        resolved = timezone.make_aware(timezone.datetime(*parts), zone)
+        done = sla_ticket(requester=users["customer"], created=resolved - (n + 1) * H, title=f"Done {n}",
+                          status=Status.RESOLVED)
+        Ticket.objects.filter(pk=done.pk).update(resolved_at=resolved)
+    with timezone.override(zone):
+        report = period_report(Ticket.objects.all(), now)
+    bars = {bar["day"].isoformat(): bar["total"] for bar in report["bars"] if bar["total"]}
+    assert bars == {"2026-11-19": 1, "2026-11-20": 1, "2026-11-02": 1, "2026-11-01": 1}
+    assert report["resolution"] == {"n": 5, "median": "3h 00m", "p90": "5h 00m"}
