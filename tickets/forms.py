@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms.models import ModelChoiceIterator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
@@ -52,37 +51,21 @@ def _staff_queryset():
     return staff_for_assignment()
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    """Engineers and technicians, labelled with their open jobs and, given a site, the travel time."""
+class StaffChoiceField(ValuesModelChoiceField):
+    """Engineers and technicians, labelled "Name (Role, N open, ~M min away)": the open jobs when the
+    queryset counts them (``staff_for_assignment``), the travel time from the person's home site when
+    ``site`` is set. The options are read as rows, with no User, profile or phone number built per
+    person; validation is the queryset's, as for any ModelChoiceField."""
 
     site = None
-
-    def label_from_instance(self, obj):
-        parts = [str(obj.get_role_display())]
-        jobs = getattr(obj, "open_jobs", None)
-        if jobs is not None:
-            parts.append(_("%(n)s open") % {"n": jobs})
-        if self.site is not None:
-            from facilities.routing import estimate
-
-            profile = getattr(obj, "staff_profile", None) if hasattr(obj, "staff_profile") else None
-            home = getattr(profile, "home_site", None)
-            travel = estimate(home, self.site) if home else None
-            if travel is not None:
-                parts.append(_("~%(min)s min away") % {"min": travel.duration_min})
-        return f"{obj.get_full_name()} ({', '.join(str(p) for p in parts)})"
-
-
-class StaffValuesChoiceField(ValuesModelChoiceField):
-    """StaffChoiceField's options (name, role and open jobs when counted) read as rows: no User,
-    profile or phone number built per option. For the list pages, which have no site to measure
-    travel from; the ticket forms keep StaffChoiceField."""
 
     def choice_rows(self, queryset):
         roles = {value: str(label) for value, label in Role.choices}
         fields = ["pk", "first_name", "last_name", "role"]
         if "open_jobs" in queryset.query.annotations:
             fields.append("open_jobs")
+        if self.site is not None:
+            fields += ["staff_profile__home_site__latitude", "staff_profile__home_site__longitude"]
         open_jobs = str(_("%(n)s open"))  # translated once, not per person
         for row in queryset.prefetch_related(None).values(*fields):
             row["role_label"] = roles.get(row["role"], row["role"])
@@ -90,10 +73,18 @@ class StaffValuesChoiceField(ValuesModelChoiceField):
             yield row
 
     def label_from_row(self, row) -> str:
+        parts = [row["role_label"]]
+        if row.get("open_jobs") is not None:
+            parts.append(row["open_label"] % {"n": row["open_jobs"]})
+        if self.site is not None:
+            from facilities.routing import estimate
+
+            home = (row["staff_profile__home_site__latitude"], row["staff_profile__home_site__longitude"])
+            travel = estimate(home, self.site)
+            if travel is not None:
+                parts.append(str(_("~%(min)s min away")) % {"min": travel.duration_min})
         name = f"{row['first_name']} {row['last_name']}".strip()
-        if row.get("open_jobs") is None:
-            return f"{name} ({row['role_label']})"
-        return f"{name} ({row['role_label']}, {row['open_label'] % {'n': row['open_jobs']}})"
+        return f"{name} ({', '.join(parts)})"
 
 
 class TicketForm(forms.Form):
@@ -141,44 +132,10 @@ class TicketForm(forms.Form):
         return out
 
 
-class _StaffRowChoices(ModelChoiceIterator):
-    """The choices from ``values()`` rows: labels without building a User (and parsing its phone
-    number) per option. Only rendering changes; the field still validates through its queryset."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        rows = self.queryset.prefetch_related(None).values(
-            "pk", "first_name", "last_name", "role", "open_jobs", "staff_profile__home_site",
-            "staff_profile__home_site__latitude", "staff_profile__home_site__longitude")
-        for row in rows:
-            yield (row["pk"], self.field.label_from_row(row))
-
-
-class AssigneeChoiceField(StaffChoiceField):
-    """StaffChoiceField whose options are rendered from rows; the labels are the same (tested)."""
-
-    iterator = _StaffRowChoices
-
-    def label_from_row(self, row: dict) -> str:
-        parts = [str(Role(row["role"]).label) if row["role"] in Role.values else row["role"]]
-        if row["open_jobs"] is not None:
-            parts.append(_("%(n)s open") % {"n": row["open_jobs"]})
-        if self.site is not None and row["staff_profile__home_site"]:
-            from facilities.routing import estimate
-
-            home = (row["staff_profile__home_site__latitude"], row["staff_profile__home_site__longitude"])
-            travel = estimate(home, self.site)
-            if travel is not None:
-                parts.append(_("~%(min)s min away") % {"min": travel.duration_min})
-        name = f"{row['first_name']} {row['last_name']}".strip()
-        return f"{name} ({', '.join(str(p) for p in parts)})"
-
-
 class ActionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=10_000)
-    assignee = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
                                    widget=forms.Select)
     vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False,
                                      widget=forms.Select)
@@ -256,7 +213,7 @@ class FilterForm(forms.Form):
     category = ValuesModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("Any"))
     site = ValuesModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("Any"))
-    assignee = StaffValuesChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(),
+    assignee = StaffChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(),
                                       required=False, empty_label=_("Anyone"))
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
@@ -293,7 +250,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Bulk action"), choices=[(a, a) for a in BULK_ACTIONS])
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
     # The queue shows it next to the filter form's own assignee select, hence the id.
-    assignee = StaffValuesChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(),
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(),
                                       required=False,
                                       widget=forms.Select(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=10_000)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Site, StaffProfile, Vehicle
-from tickets.forms import ActionForm, StaffChoiceField, _staff_queryset
+from tickets.forms import ActionForm, _staff_queryset
 from tickets.models import Status
 from tickets.tests.conftest import make_ticket
+from tickets.tests.staff_reference import ReferenceStaffChoiceField
 from tickets.workflow import TRANSITIONS
 
 CHOICES = [("", "---------"), (1, "Ann & <Bob>"), ("Trades", [(2, "Plumber"), (3, "Électricien")]), (4, 'Say "hi"')]
@@ -45,7 +46,7 @@ def staff_world(db, users):
 @pytest.mark.parametrize("with_site", [True, False])
 def test_assignee_labels_are_those_of_the_staff_field(staff_world, with_site):
     site = staff_world["site"] if with_site else None
-    reference = StaffChoiceField(queryset=_staff_queryset())
+    reference = ReferenceStaffChoiceField(queryset=_staff_queryset())
     reference.site = site
     expected = [(str(v), str(label)) for v, label in reference.choices]
     ticket = make_ticket(requester=make_user(Role.CUSTOMER), site=site)

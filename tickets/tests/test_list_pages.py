@@ -17,10 +17,11 @@ from accounts.models import Role
 from accounts.tests.factories import make_user
 from facilities.models import Site
 from facilities.selectors import staff_for_assignment
-from tickets.forms import SORT_CHOICES, BulkForm, FilterForm, StaffChoiceField
+from tickets.forms import SORT_CHOICES, BulkForm, FilterForm
 from tickets.models import Category, Priority, Status, Ticket
 from tickets.templatetags.tickets_tags import ticket_badges
 from tickets.tests.conftest import make_ticket
+from tickets.tests.staff_reference import ReferenceStaffChoiceField
 
 User = get_user_model()
 
@@ -94,9 +95,9 @@ class ReferenceFilterForm(forms.Form):
                                       widget=forms.Select(attrs={"class": "form-select"}))
     site = forms.ModelChoiceField(queryset=Site.objects.all(), required=False, empty_label="Any",
                                   widget=forms.Select(attrs={"class": "form-select"}))
-    assignee = StaffChoiceField(queryset=User.objects.filter(role__in=("engineer", "technician"), is_active=True),
-                                required=False, empty_label="Anyone",
-                                widget=forms.Select(attrs={"class": "form-select"}))
+    assignee = ReferenceStaffChoiceField(
+        queryset=User.objects.filter(role__in=("engineer", "technician"), is_active=True),
+        required=False, empty_label="Anyone", widget=forms.Select(attrs={"class": "form-select"}))
     priority = forms.ChoiceField(choices=[("", "Any"), *Priority.choices], required=False,
                                  widget=forms.Select(attrs={"class": "form-select"}))
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.Select(attrs={"class": "form-select"}))
@@ -126,7 +127,7 @@ def test_bulk_assignee_matches_django_with_open_jobs(db, users, place):
     make_user(Role.ENGINEER, first_name="", last_name="Solo")
 
     class ReferenceBulkForm(forms.Form):
-        assignee = StaffChoiceField(queryset=staff_for_assignment(), required=False,
+        assignee = ReferenceStaffChoiceField(queryset=staff_for_assignment(), required=False,
                                     widget=forms.Select(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
 
     ours = _norm(BulkForm()["assignee"])
