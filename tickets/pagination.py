@@ -137,6 +137,7 @@ class CappedPaginator(Paginator):
 # someone pages neither repeat nor get skipped among the rows already passed.
 
 KEYSET_FROM_PAGE = 10  # numbered links up to this page, then "Next" continues by cursor
+KEYSET_QUERIES = 3  # at most, for a page after a cursor (_rows_after)
 
 
 class InvalidCursor(ValueError):
@@ -235,24 +236,55 @@ def _after(order: _Order, value, pk: int, backwards: bool) -> tuple[Q, list]:
     return cond, [key, "id" if backwards else "-id"]
 
 
+def _after_parts(order: _Order, value, pk: int, backwards: bool) -> tuple[Q, Q | None]:
+    """:func:`_after`'s rows in two index ranges, in reading order: the rest of the cursor's tie
+    group (``key = value`` and the id beyond ``pk``: one seek), then the keys beyond ``value``
+    (another). As one condition the database seeks to ``value`` only and then steps over the
+    tie group's rows already passed: at 100,000 tickets up to 46,000 for a status."""
+    f = order.field
+    forward_lt = order.descending != backwards  # going down the key
+    beyond_pk = Q(pk__lt=pk) if not backwards else Q(pk__gt=pk)
+    if value is None:  # only nulls_last orders have null keys; they come last
+        return Q(**{f"{f}__isnull": True}) & beyond_pk, Q(**{f"{f}__isnull": False}) if backwards else None
+    rest = Q(**{f"{f}__{'lt' if forward_lt else 'gt'}": value})
+    if order.nulls_last and not backwards:
+        rest |= Q(**{f"{f}__isnull": True})
+    return Q(**{f: value}) & beyond_pk, rest
+
+
+def _rows_after(qs, order: _Order, value, pk: int, backwards: bool, limit: int) -> list:
+    """Up to ``limit`` rows after (before) the cursor: the ids from the two ranges of
+    :func:`_after_parts`, then the rows by id (two or three queries, each an index seek)."""
+    _cond, ordering = _after(order, value, pk, backwards)
+    tie, rest = _after_parts(order, value, pk, backwards)
+    ids_qs = qs.order_by(*ordering).values_list("pk", flat=True)
+    ids = list(ids_qs.filter(tie)[:limit])
+    if rest is not None:
+        ids += list(ids_qs.filter(rest)[:limit])
+    ids = ids[:limit]
+    by_id = {row.pk: row for row in qs.filter(pk__in=ids).order_by()} if ids else {}
+    return [by_id[i] for i in ids if i in by_id]  # a row deleted in between is left out
+
+
 def keyset_page(qs, per_page: int, token: str | None) -> KeysetPage:
     """The page after (or before) the cursor ``token``; the first page when it is empty.
     Raises :class:`InvalidCursor` for a token that is not one of ours."""
     order = _order_of(qs)
     backwards, cursor = False, None
-    if token:
-        cursor = decode_cursor(token)
-        backwards = cursor["b"]
-        cond, ordering = _after(order, cursor["k"], cursor["i"], backwards)
-        try:
-            page_qs = qs.filter(cond).order_by(*ordering)
-        except (ValidationError, ValueError, TypeError) as exc:  # a key value of the wrong type
-            raise InvalidCursor("not a cursor for this list") from exc
-    else:
-        page_qs = qs
     try:
-        rows = fetch_rows(page_qs, 0, per_page + 1)
-    except (ValidationError, ValueError, TypeError) as exc:
+        if token:
+            cursor = decode_cursor(token)
+            backwards = cursor["b"]
+            if _rows_by_id(qs):
+                rows = _rows_after(qs, order, cursor["k"], cursor["i"], backwards, per_page + 1)
+            else:
+                cond, ordering = _after(order, cursor["k"], cursor["i"], backwards)
+                rows = list(qs.filter(cond).order_by(*ordering)[: per_page + 1])
+        else:
+            rows = fetch_rows(qs, 0, per_page + 1)
+    except (ValidationError, ValueError, TypeError) as exc:  # a key value of the wrong type
+        if isinstance(exc, InvalidCursor):
+            raise
         raise InvalidCursor("not a cursor for this list") from exc
     more = len(rows) > per_page
     rows = rows[:per_page]
