@@ -53,7 +53,15 @@ def main(argv=None) -> int:
     django.setup()
     from accounts.models import User
     from tickets import selectors
-    from tickets.pagination import CappedPaginator, _after, _order_of, decode_cursor, encode_cursor
+    from tickets.pagination import (
+        CappedPaginator,
+        _after,
+        _after_parts,
+        _order_of,
+        decode_cursor,
+        encode_cursor,
+        keyset_page,
+    )
 
     admin = User.objects.get(email="bench-admin@bench.fixdesk.test")
     sorts = [s for s in selectors.SORTS if not args.only or s in args.only.split(",")]
@@ -65,16 +73,20 @@ def main(argv=None) -> int:
             # a cursor 3,000 pages down: the row the numbered deep page starts at
             number = args.page if label == "all" else args.page // 2  # open: about half the rows
             paginator = CappedPaginator(qs, 25)
-            deep = best_ms(lambda p=paginator, n=number: list(p.page(n).object_list), args.repeat)
+            deep = best_ms(lambda p=paginator, n=number: p.page(n), args.repeat)
             row = paginator.page(number).object_list[0]
             data = decode_cursor(encode_cursor(row, qs))
-            cond, ordering = _after(_order_of(qs), data["k"], data["i"], False)
-            cqs = qs.filter(cond).order_by(*ordering)
-            cursor = best_ms(lambda cqs=cqs: list(cqs[:26]), args.repeat)
+            token = encode_cursor(row, qs)
+            cursor = best_ms(lambda qs=qs, t=token: keyset_page(qs, 25, t), args.repeat)
             print(f"{sort:10} {label:6} {first:8.1f} {cursor:8.1f} {deep:10.1f}")
             if args.plans:
+                order = _order_of(qs)
+                _cond, ordering = _after(order, data["k"], data["i"], False)
+                ids = qs.order_by(*ordering).values_list("pk", flat=True)
                 print("  first page:\n" + plan(qs[:26]))
-                print("  cursor page:\n" + plan(cqs[:26]))
+                for part, q in zip(("tie", "rest"), _after_parts(order, data["k"], data["i"], False), strict=True):
+                    if q is not None:
+                        print(f"  cursor page, ids ({part}):\n" + plan(ids.filter(q)[:26]))
     return 0
 
 

@@ -151,7 +151,7 @@ class Ticket(CachedChoicesDisplay, models.Model):
             models.Index(fields=["status", "category", "status_changed_at"], name="ticket_status_since_idx"),
             # Live-ticket lists at scale (docs/bench.md): the default order, the queue by status,
             # the escalation sweep and the per-site filter, each served without sorting the table.
-            models.Index(fields=["-created_at", "-id"], name="ticket_live_created_idx",
+            models.Index(fields=["-created_at", "-id", "status"], name="ticket_live_created_idx",
                          condition=models.Q(deleted_at__isnull=True)),
             models.Index(fields=["status", "-created_at", "-id"], name="ticket_live_status_created_idx",
                          condition=models.Q(deleted_at__isnull=True)),
@@ -188,8 +188,11 @@ class Ticket(CachedChoicesDisplay, models.Model):
             # Read backwards they serve the keyset pages' "Previous" too. -created is
             # ticket_live_created_idx, id and -id the primary key. PostgreSQL's ASC puts nulls last,
             # as the "due" sort asks; SQLite reads the same index for it.
-            *(models.Index(fields=[key, "-id"], name=f"ticket_sort_{name}_idx",
-                           condition=models.Q(deleted_at__isnull=True))
+            # The trailing status lets the queue's "open" filter be checked in the index, so that a
+            # deep page's OFFSET (read over the ids only, tickets.pagination.fetch_rows) never reads
+            # the table rows it skips; ticket_live_created_idx carries it for the same reason.
+            *(models.Index(fields=[key, "-id", *([] if "status" in key else ["status"])],
+                           name=f"ticket_sort_{name}_idx", condition=models.Q(deleted_at__isnull=True))
               for key, name in SORT_INDEXES),
         ]
         constraints = [

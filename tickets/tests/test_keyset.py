@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tickets import selectors
 from tickets.models import Priority, Status, Ticket
-from tickets.pagination import KEYSET_FROM_PAGE, keyset_page
+from tickets.pagination import KEYSET_FROM_PAGE, KEYSET_QUERIES, keyset_page
 from tickets.tests.conftest import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +87,8 @@ def test_a_deep_cursor_page_reads_no_offset(many):
     with CaptureQueriesContext(connection) as ctx:
         page = keyset_page(qs, 5, encode_cursor(rows[30], qs))
     assert [t.pk for t in page] == [t.pk for t in rows[31:36]]
-    assert len(ctx.captured_queries) == 1
-    assert "OFFSET" not in ctx.captured_queries[0]["sql"].upper()
+    assert len(ctx.captured_queries) <= KEYSET_QUERIES  # ids from two index ranges, then the rows by id
+    assert not any("OFFSET" in q["sql"].upper() for q in ctx.captured_queries)
 
 
 def test_list_page_continues_by_cursor_and_ignores_a_bad_one(client_for, users, many, settings):
