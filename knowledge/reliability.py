@@ -31,7 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db import connection
@@ -54,6 +54,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Lag, NullIf, RowNumber
+from django.utils import timezone
 
 from knowledge.reports import KINDS, _code_fields, _status_filter, report_model
 
@@ -93,16 +94,31 @@ class Row:
         return None if self.mttr_seconds is None else self.mttr_seconds / 3600
 
 
+def _day_starts_at(day):
+    """The first instant of ``day`` in the current time zone (what ``created_at__date`` compares
+    in), or None past the representable range. zoneinfo's fold=0 makes a midnight skipped or
+    repeated by a clock change resolve to the day's first instant."""
+    try:
+        starts = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+        starts.astimezone(UTC)  # how the database will be asked: fails here, not in the query
+    except (OverflowError, ValueError):
+        return None
+    return starts
+
+
 def failures_queryset(*, start=None, end=None, site=None, category: str = ""):
-    """The tickets counted as failures, filtered by period (report date), site and equipment category."""
+    """The tickets counted as failures, filtered by period (report date), site and equipment category.
+
+    The period is a range on ``created_at`` (local midnight to local midnight), the same set as
+    ``created_at__date`` between the dates, which SQLite would compute by a Python call per row."""
     from tickets.models import Status, Ticket
 
     qs = Ticket.objects.filter(deleted_at__isnull=True, equipment__isnull=False).exclude(
         status__in=(Status.REJECTED, Status.CANCELLED))
-    if start:
-        qs = qs.filter(created_at__date__gte=start)
-    if end:
-        qs = qs.filter(created_at__date__lte=end)
+    if start and (since := _day_starts_at(start)) is not None:
+        qs = qs.filter(created_at__gte=since)
+    if end and end < date.max and (until := _day_starts_at(end + timedelta(days=1))) is not None:
+        qs = qs.filter(created_at__lt=until)
     if site:
         qs = qs.filter(equipment__site=site)
     if category:

@@ -14,8 +14,25 @@ from datetime import date, datetime
 
 from django.db.models import Min
 
-from knowledge.reliability import GROUPINGS, REPEAT_WINDOW, Row, failures_queryset
+from knowledge.reliability import GROUPINGS, REPEAT_WINDOW, Row
 from knowledge.reports import KINDS, report_facts, reports_enabled
+
+
+def failures_queryset(*, start=None, end=None, site=None, category: str = ""):
+    """The tickets counted as failures, filtered by period (report date), site and equipment category."""
+    from tickets.models import Status, Ticket
+
+    qs = Ticket.objects.filter(deleted_at__isnull=True, equipment__isnull=False).exclude(
+        status__in=(Status.REJECTED, Status.CANCELLED))
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
+    if site:
+        qs = qs.filter(equipment__site=site)
+    if category:
+        qs = qs.filter(equipment__model__category__iexact=category)
+    return qs
 
 
 @dataclass

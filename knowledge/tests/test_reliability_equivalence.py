@@ -10,9 +10,11 @@ PostgreSQL (DATABASE_URL).
 """
 
 import random
-from datetime import UTC, datetime, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from facilities.models import Equipment, EquipmentModel, Manufacturer, Site
 from knowledge import reliability
@@ -128,23 +130,37 @@ def _assert_same(got, want, context):
     assert rows_to_csv(got) == rows_to_csv(want), context
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_database_figures_equal_the_reference(seed, customer, technician):
+def _fail_at(at, *, customer):
+    unit = Equipment.objects.order_by("pk").first()
+    ticket = Ticket.objects.create(requester=customer, equipment=unit, site=unit.site, title="x", description="y",
+                                   status=Status.CLOSED)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=at)
+
+
+@pytest.mark.parametrize("seed,zone", [(1, "UTC"), (2, "America/Santiago"), (3, "Pacific/Chatham"), (4, "UTC")])
+def test_database_figures_equal_the_reference(seed, zone, customer, technician):
     rng = random.Random(seed)
     built = build_history(rng, customer=customer, technician=technician, tickets=300)
     dates = sorted(built["dates"])
-    middle = dates[len(dates) // 2]
-    filter_sets = [
-        {}, {"start": middle}, {"end": middle}, {"start": dates[len(dates) // 4], "end": dates[3 * len(dates) // 4]},
-        {"site": built["sites"][0]}, {"site": built["sites"][1], "start": middle},
-        {"category": "hvac"}, {"category": "Lifts", "end": middle}, {"category": "nothing"},
-        {"start": dates[-1] + timedelta(days=1)},  # no failures at all
-    ]
-    for filters in filter_sets:
-        for grouping in GROUPINGS:
-            want = reference.summarise(reference.collect_failures(**filters), grouping)
-            got = reliability.reliability(grouping=grouping, use_cache=False, **filters)
-            _assert_same(got, want, (seed, grouping, filters))
+    middle, quarter, three_quarters = dates[len(dates) // 2], dates[len(dates) // 4], dates[3 * len(dates) // 4]
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        # Failures on both sides of the period's local midnights.
+        for day in (middle, three_quarters + timedelta(days=1)):
+            midnight = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+            for delta in (timedelta(0), -timedelta(microseconds=1)):
+                _fail_at(midnight + delta, customer=customer)
+        filter_sets = [
+            {}, {"start": middle}, {"end": middle}, {"start": quarter, "end": three_quarters},
+            {"site": built["sites"][0]}, {"site": built["sites"][1], "start": middle},
+            {"category": "hvac"}, {"category": "Lifts", "end": middle}, {"category": "nothing"},
+            {"start": dates[-1] + timedelta(days=1)},  # no failures at all
+            {"start": date.min, "end": date.max}, {"start": date.max}, {"end": date.min},
+        ]
+        for filters in filter_sets:
+            for grouping in GROUPINGS:
+                want = reference.summarise(reference.collect_failures(**filters), grouping)
+                got = reliability.reliability(grouping=grouping, use_cache=False, **filters)
+                _assert_same(got, want, (seed, zone, grouping, filters))
 
 
 def test_the_history_has_its_edge_cases(customer, technician):
