@@ -94,6 +94,8 @@ def test_filters(history):
 
 
 def test_top_codes_from_report_facts():
+    """The reference's tie rule, worked by hand (the database version is held to the reference by
+    test_reliability_equivalence.py)."""
     now = timezone.now()
 
     def f(i, days, codes):
