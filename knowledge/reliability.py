@@ -18,12 +18,12 @@ Definitions (also in docs/knowledge.md):
 - *Under warranty*: failures reported on or before the equipment's ``warranty_end``.
 - *Top symptom / cause / action*: the most frequent code on the reports (ties: alphabetical).
 
-Everything is computed by the database in a fixed number of queries (one for the figures, one per
-code list), whatever the number of failures: Python only builds one ``Row`` per group. Times are
-compared and subtracted as whole microseconds since 1970 (``EpochMicroseconds``), so gaps, the
-30-day repeat window and repair times are exact, as they were with Python's ``timedelta``. The
-first, pure-Python implementation is kept as the reference in
-``knowledge/tests/reliability_reference.py``; a randomized test holds the two equal.
+Everything is computed by the database in a fixed number of queries (one aggregate per group, one
+over a LAG window for the gaps, one per code list), whatever the number of failures: Python only
+builds one ``Row`` per group. Times are compared and subtracted as whole microseconds since 1970
+(``EpochMicroseconds``), so gaps, the 30-day repeat window and repair times are exact, as they
+were with Python's ``timedelta``. The first, pure-Python implementation is kept as the reference
+in ``knowledge/tests/reliability_reference.py``; a randomized test holds the two equal.
 """
 
 from __future__ import annotations
@@ -182,9 +182,9 @@ def _figures(failures, grouping: str) -> list[dict]:
     """Per group: key, label parts, failures, interventions, under warranty and MTTR (microseconds).
     One aggregate query; each correlated subquery (index-served, per failure) is written once.
 
-    ``visits`` and ``report_us`` are NULL for a failure without handed-in reports, so COALESCE
-    falls back to the ticket's own data; ``repair`` is NULL when there is no repair time, which
-    AVG skips: the mean over the failures that have one."""
+    The report subqueries are NULL for a failure without handed-in reports, so COALESCE falls
+    back to the ticket's own data; the repair time is NULL when there is none, which AVG skips:
+    the mean over the failures that have one."""
     from tickets.models import TicketEvent
 
     key, label_fields = GROUP_FIELDS[grouping]
