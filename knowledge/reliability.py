@@ -17,43 +17,60 @@ Definitions (also in docs/knowledge.md):
   equipment.
 - *Under warranty*: failures reported on or before the equipment's ``warranty_end``.
 - *Top symptom / cause / action*: the most frequent code on the reports (ties: alphabetical).
+
+Everything is computed by the database in a fixed number of queries (one aggregate per group, one
+over a LAG window for the gaps, one per code list), whatever the number of failures: Python only
+builds one ``Row`` per group. Times are compared and subtracted as whole microseconds since 1970
+(``EpochMicroseconds``), so gaps, the 30-day repeat window and repair times are exact, as they
+were with Python's ``timedelta``. The first, pure-Python implementation is kept as the reference
+in ``knowledge/tests/reliability_reference.py``; a randomized test holds the two equal.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Min
+from django.db import connection
+from django.db.models import (
+    Avg,
+    BigIntegerField,
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, Lag, NullIf, RowNumber
+from django.utils import timezone
 
-from knowledge.reports import KINDS, report_facts, reports_enabled
+from knowledge.reports import KINDS, _code_fields, _status_filter, report_model
 
 REPEAT_WINDOW = timedelta(days=30)
 CACHE_VERSION_KEY = "knowledge:reliability:version"
 CACHE_SECONDS = 600
 GROUPINGS = ("model", "manufacturer", "equipment", "site")
 
-
-@dataclass
-class Failure:
-    ticket_id: int
-    equipment_id: int
-    at: datetime
-    model_id: int
-    model_name: str
-    manufacturer_id: int
-    manufacturer_name: str
-    site_id: int | None
-    site_name: str
-    equipment_name: str
-    warranty_end: date | None = None
-    repair_seconds: float | None = None
-    interventions: int = 0
-    codes: dict = field(default_factory=lambda: {k: [] for k in KINDS})
+# Per grouping: the ticket field that is the group's key, and the fields its label is made of.
+GROUP_FIELDS = {
+    "model": ("equipment__model_id", ("equipment__model__manufacturer__name", "equipment__model__name")),
+    "manufacturer": ("equipment__model__manufacturer_id", ("equipment__model__manufacturer__name",)),
+    "equipment": ("equipment_id", ("equipment__asset_tag",)),
+    "site": ("equipment__site_id", ("equipment__site__name",)),
+}
+MICROSECONDS = 1_000_000
 
 
 @dataclass
@@ -77,16 +94,31 @@ class Row:
         return None if self.mttr_seconds is None else self.mttr_seconds / 3600
 
 
+def _day_starts_at(day):
+    """The first instant of ``day`` in the current time zone (what ``created_at__date`` compares
+    in), or None past the representable range. zoneinfo's fold=0 makes a midnight skipped or
+    repeated by a clock change resolve to the day's first instant."""
+    try:
+        starts = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+        starts.astimezone(UTC)  # how the database will be asked: fails here, not in the query
+    except (OverflowError, ValueError):
+        return None
+    return starts
+
+
 def failures_queryset(*, start=None, end=None, site=None, category: str = ""):
-    """The tickets counted as failures, filtered by period (report date), site and equipment category."""
+    """The tickets counted as failures, filtered by period (report date), site and equipment category.
+
+    The period is a range on ``created_at`` (local midnight to local midnight), the same set as
+    ``created_at__date`` between the dates, which SQLite would compute by a Python call per row."""
     from tickets.models import Status, Ticket
 
     qs = Ticket.objects.filter(deleted_at__isnull=True, equipment__isnull=False).exclude(
         status__in=(Status.REJECTED, Status.CANCELLED))
-    if start:
-        qs = qs.filter(created_at__date__gte=start)
-    if end:
-        qs = qs.filter(created_at__date__lte=end)
+    if start and (since := _day_starts_at(start)) is not None:
+        qs = qs.filter(created_at__gte=since)
+    if end and end < date.max and (until := _day_starts_at(end + timedelta(days=1))) is not None:
+        qs = qs.filter(created_at__lt=until)
     if site:
         qs = qs.filter(equipment__site=site)
     if category:
@@ -94,89 +126,178 @@ def failures_queryset(*, start=None, end=None, site=None, category: str = ""):
     return qs
 
 
-def collect_failures(**filters) -> list[Failure]:
-    """Failures with their repair time and codes, in a fixed number of queries."""
+# In the database ------------------------------------------------------------------------------
+
+class EpochMicroseconds(Func):
+    """A datetime column as whole microseconds since 1970, an exact integer on both backends.
+
+    Django has no portable "epoch" transform (on SQLite its date functions are Python callbacks,
+    one call per row), hence the two small backend-specific spellings. Only used on columns."""
+
+    arity = 1
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django stores UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]'. strftime('%s') of the first 19
+        # characters is computed with integers inside SQLite (exact); the fraction is read from the
+        # text, padded so that a value without one reads 0.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (f"(CAST(strftime('%%s', substr({sql}, 1, 19)) AS INTEGER) * {MICROSECONDS}"
+                f" + CAST(substr({sql} || '000000', 21, 6) AS INTEGER))", (*params, *params))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # EXTRACT(EPOCH ...) is numeric (exact) since PostgreSQL 14.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(EXTRACT(EPOCH FROM {sql}) * {MICROSECONDS})::bigint", params
+
+
+class UTCDate(Func):
+    """The UTC calendar date of a datetime column (what ``datetime.date()`` gives for the aware UTC
+    values Django reads), without SQLite's per-row Python callback that ``TruncDate`` uses."""
+
+    arity = 1
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="((%(expressions)s) AT TIME ZONE 'UTC')::date", **extra)
+
+
+class CodePointOrder(Func):
+    """Text sorted by code point, as Python sorts strings (SQLite's default BINARY collation does;
+    PostgreSQL needs the "C" collation instead of the database's linguistic one)."""
+
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template='(%(expressions)s) COLLATE "C"', **extra)
+
+
+def _figures(failures, grouping: str) -> list[dict]:
+    """Per group: key, label parts, failures, interventions, under warranty and MTTR (microseconds).
+    One aggregate query; each correlated subquery (index-served, per failure) is written once.
+
+    The report subqueries are NULL for a failure without handed-in reports, so COALESCE falls
+    back to the ticket's own data; the repair time is NULL when there is none, which AVG skips:
+    the mean over the failures that have one."""
     from tickets.models import TicketEvent
 
-    qs = failures_queryset(**filters)
-    rows = qs.values(
-        "pk", "equipment_id", "created_at", "assigned_at", "resolved_at", "equipment__model_id",
-        "equipment__model__name", "equipment__model__manufacturer_id", "equipment__model__manufacturer__name",
-        "equipment__site_id", "equipment__site__name", "equipment__asset_tag", "equipment__warranty_end",
-    ).order_by("created_at", "pk")
-    facts = report_facts(qs.values("pk")) if reports_enabled() else {}
-    starts = dict(TicketEvent.objects.filter(ticket__in=qs.values("pk"), action="start")
-                  .values("ticket_id").annotate(first=Min("created_at")).values_list("ticket_id", "first"))
-    out = []
-    for r in rows.iterator(chunk_size=2000):
-        f = Failure(
-            ticket_id=r["pk"], equipment_id=r["equipment_id"], at=r["created_at"],
-            model_id=r["equipment__model_id"],
-            model_name=f'{r["equipment__model__manufacturer__name"]} {r["equipment__model__name"]}',
-            manufacturer_id=r["equipment__model__manufacturer_id"],
-            manufacturer_name=r["equipment__model__manufacturer__name"],
-            site_id=r["equipment__site_id"], site_name=r["equipment__site__name"] or "",
-            equipment_name=r["equipment__asset_tag"], warranty_end=r["equipment__warranty_end"],
+    key, label_fields = GROUP_FIELDS[grouping]
+    assigned = Case(When(assigned_at__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField())
+    # Without reports: first start of the work -> resolved_at, when not negative. Looked up only for
+    # resolved failures (CASE and COALESCE are evaluated lazily); the first start in the
+    # (ticket, created_at) index order is the earliest. NULLIF(GREATEST(d, -1), -1) is d when d >= 0,
+    # else NULL, with the subquery written once.
+    first_start = Subquery(TicketEvent.objects.filter(ticket=OuterRef("pk"), action="start")
+                           .order_by("created_at").values_list(EpochMicroseconds("created_at"))[:1])
+    from_start = Case(When(resolved_at__isnull=False, then=NullIf(
+        Greatest(EpochMicroseconds("resolved_at") - first_start, Value(-1)), Value(-1))),
+        output_field=BigIntegerField())
+    interventions, repair = assigned, from_start
+    model = report_model()
+    if model is not None:
+        reports = model.objects.filter(ticket=OuterRef("pk"), **_status_filter(model)).order_by().values("ticket")
+        on_site = Greatest(EpochMicroseconds("departed_at") - EpochMicroseconds("arrived_at"), Value(0))
+        interventions = Coalesce(Subquery(reports.annotate(n=Count("pk")).values("n")), assigned)
+        repair = Coalesce(Subquery(reports.annotate(total=Sum(on_site)).values("total")), from_start)
+    return list(
+        failures.order_by()
+        .values(grp=F(key), **{f"label{i}": F(name) for i, name in enumerate(label_fields)})
+        .annotate(
+            failures=Count("pk"),
+            interventions=Sum(interventions),
+            under_warranty=Count("pk", filter=Q(equipment__warranty_end__gte=UTCDate("created_at"))),
+            mttr_us=Avg(repair, output_field=FloatField()),
         )
-        fact = facts.get(f.ticket_id)
-        if fact and fact["visits"]:
-            # Service reports are the source when the failure has any.
-            f.interventions = fact["visits"]
-            f.repair_seconds = fact["repair_seconds"]
-            f.codes = fact["codes"]
-        else:
-            # Failures without a report (older tickets, or no reports in this installation).
-            f.interventions = 1 if r["assigned_at"] else 0
-            started = starts.get(f.ticket_id)
-            if started and r["resolved_at"] and r["resolved_at"] >= started:
-                f.repair_seconds = (r["resolved_at"] - started).total_seconds()
-        out.append(f)
+    )
+
+
+def _gaps(failures, grouping: str) -> dict[int, tuple]:
+    """Per group key: (MTBF in microseconds or None, repeats). Each failure's gap to the previous
+    failure of the same equipment in the filtered set comes from a LAG window (ORM); the ORM cannot
+    aggregate over a window, so the small GROUP BY around it is written here, in SQL that SQLite and
+    PostgreSQL both accept. AVG skips the first failure of each unit (no previous one)."""
+    inner = failures.order_by().values(
+        grp=F(GROUP_FIELDS[grouping][0]), at_us=EpochMicroseconds("created_at"),
+        prev_us=Window(Lag(EpochMicroseconds("created_at")), partition_by=[F("equipment_id")],
+                       order_by=[F("created_at").asc(), F("pk").asc()]))
+    inner_sql, params = inner.query.sql_with_params()
+    # Only our own SQL is interpolated (the compiled inner query); values are parameters.
+    gap = "f.at_us - f.prev_us"
+    sql = f"SELECT f.grp, AVG(({gap}) * 1.0), SUM(CASE WHEN {gap} <= %s THEN 1 ELSE 0 END) FROM ({inner_sql}) f GROUP BY f.grp"  # nosec B608  # noqa: S608, E501
+    window = int(REPEAT_WINDOW.total_seconds()) * MICROSECONDS
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (window, *params))
+        return {grp: (None if mean is None else float(mean), int(repeats or 0))
+                for grp, mean, repeats in cursor.fetchall()}
+
+
+def _top_codes(failures, grouping: str) -> dict[int, dict]:
+    """Per group key: the most frequent code of each list on the handed-in reports (ties by code,
+    then label, in code-point order, as Python sorts). One query per code list."""
+    model = report_model()
+    if model is None:
+        return {}
+    key = GROUP_FIELDS[grouping][0]
+    out: dict[int, dict] = {}
+    for kind in _code_fields(model):
+        ranked = (
+            model.objects.filter(ticket__in=failures.values("pk"), **_status_filter(model))
+            .exclude(**{f"{kind}__code": ""}).order_by()
+            .values(grp=F(f"ticket__{key}"), code=F(f"{kind}__code"), label=F(f"{kind}__label"))
+            .annotate(n=Count("pk"))
+            .annotate(rank=Window(RowNumber(), partition_by=[F("grp")],
+                                  order_by=[F("n").desc(), CodePointOrder("code").asc(),
+                                            CodePointOrder("label").asc()]))
+            .filter(rank=1)
+        )
+        for r in ranked:
+            out.setdefault(r["grp"], {})[kind] = {"code": r["code"], "label": r["label"] or "", "n": r["n"]}
     return out
 
 
-def _key(f: Failure, grouping: str) -> tuple[int | None, str]:
-    if grouping == "model":
-        return f.model_id, f.model_name
-    if grouping == "manufacturer":
-        return f.manufacturer_id, f.manufacturer_name
-    if grouping == "site":
-        return f.site_id, f.site_name
-    return f.equipment_id, f.equipment_name
+def _first_failures(failures, grouping: str, keys) -> dict:
+    """Per group key: (created_at, pk) of its first failure. Only asked for groups of equal size
+    and label (two models "A B"+"C" and "A"+"B C"), which the reference ordered that way."""
+    key = GROUP_FIELDS[grouping][0]
+    first = (failures.filter(**{f"{key}__in": keys})
+             .annotate(grp=F(key), rank=Window(RowNumber(), partition_by=[F(key)],
+                                               order_by=[F("created_at").asc(), F("pk").asc()]))
+             .filter(rank=1).values_list("grp", "created_at", "pk"))
+    return {grp: (at, pk) for grp, at, pk in first}
 
 
-def summarise(failures: list[Failure], grouping: str = "model") -> list[Row]:
-    """One row per group (most failures first): the figures defined at the top of this module."""
+def compute(*, grouping: str = "model", start=None, end=None, site=None, category: str = "") -> list[Row]:
+    """One row per group (most failures first, then by label): the figures defined at the top of
+    this module, computed by the database in a fixed number of queries."""
     if grouping not in GROUPINGS:
         raise ValueError(grouping)
-    groups: dict[tuple, list[Failure]] = defaultdict(list)
-    for f in failures:
-        groups[_key(f, grouping)].append(f)
+    failures = failures_queryset(start=start, end=end, site=site, category=category)
+    tops = _top_codes(failures, grouping)
+    gaps = _gaps(failures, grouping)
     rows = []
-    for (key, label), items in groups.items():
-        row = Row(key=key, label=label, failures=len(items))
-        row.interventions = sum(f.interventions for f in items)
-        row.under_warranty = sum(1 for f in items if f.warranty_end and f.at.date() <= f.warranty_end)
-        gaps = []
-        by_equipment: dict[int, list[datetime]] = defaultdict(list)
-        for f in items:
-            by_equipment[f.equipment_id].append(f.at)
-        for times in by_equipment.values():
-            times.sort()
-            for earlier, later in zip(times, times[1:], strict=False):
-                gap = later - earlier
-                gaps.append(gap.total_seconds())
-                if gap <= REPEAT_WINDOW:
-                    row.repeats += 1
-        row.mtbf_seconds = sum(gaps) / len(gaps) if gaps else None
-        repairs = [f.repair_seconds for f in items if f.repair_seconds is not None]
-        row.mttr_seconds = sum(repairs) / len(repairs) if repairs else None
-        for kind in KINDS:
-            counter = Counter(code for f in items for code in f.codes.get(kind, []))
-            if counter:
-                (code, label_), n = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                row.top[kind] = {"code": code, "label": label_, "n": n}
-        rows.append(row)
+    for g in _figures(failures, grouping):
+        key = g["grp"]
+        labels = [g[f"label{i}"] for i in range(len(GROUP_FIELDS[grouping][1]))]
+        mtbf_us, repeats = gaps.get(key, (None, 0))
+        rows.append(Row(
+            key=key, label=" ".join(labels) if grouping == "model" else (labels[0] or ""), failures=g["failures"],
+            interventions=int(g["interventions"] or 0), under_warranty=g["under_warranty"], repeats=repeats,
+            mtbf_seconds=None if mtbf_us is None else mtbf_us / MICROSECONDS,
+            mttr_seconds=None if g["mttr_us"] is None else g["mttr_us"] / MICROSECONDS,
+            top={k: tops[key][k] for k in KINDS if k in tops.get(key, {})},
+        ))
     rows.sort(key=lambda r: (-r.failures, r.label))
+    tied = {r.key for a, b in zip(rows, rows[1:], strict=False) if (a.failures, a.label) == (b.failures, b.label)
+            for r in (a, b)}
+    if tied:
+        first = _first_failures(failures, grouping, tied)
+        rows.sort(key=lambda r: (-r.failures, r.label, first.get(r.key, ())))
     return rows
 
 
@@ -201,7 +322,7 @@ def reliability(*, grouping: str = "model", start=None, end=None, site=None, cat
         hit = cache.get(key)
         if hit is not None:
             return hit
-    rows = summarise(collect_failures(start=start, end=end, site=site, category=category), grouping)
+    rows = compute(grouping=grouping, start=start, end=end, site=site, category=category)
     if use_cache:
         cache.set(key, rows, CACHE_SECONDS)
     return rows

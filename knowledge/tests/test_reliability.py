@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knowledge import reliability
-from knowledge.reliability import Failure, rows_to_csv, safe_cell, summarise
+from knowledge.reliability import rows_to_csv, safe_cell
+from knowledge.tests.reliability_reference import Failure, summarise
 from tickets.models import Status
 from tickets.services import ticket_create
 
@@ -93,6 +94,8 @@ def test_filters(history):
 
 
 def test_top_codes_from_report_facts():
+    """The reference's tie rule, worked by hand (the database version is held to the reference by
+    test_reliability_equivalence.py)."""
     now = timezone.now()
 
     def f(i, days, codes):
@@ -163,3 +166,16 @@ def test_page_filters_and_budget(history, client_for, engineer, django_assert_ma
     response = c.get(reverse("knowledge:reliability"), {"start": "2026-02-01", "end": "2026-01-01",
                                                          "group": "nonsense", "site": "x"})
     assert response.status_code == 200 and "The end comes before the start." in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [
+    {"start": "0001-01-01", "end": "9999-12-31"}, {"start": "9999-12-31"}, {"end": "0001-01-01"},
+    {"start": "0001-01-01", "group": "site"},
+])
+def test_extreme_periods_never_break_the_page(history, client_for, engineer, params):
+    engineer.time_zone = "Pacific/Chatham"  # ahead of UTC: its year-1 midnight is before UTC's year 1
+    engineer.save(update_fields=["time_zone"])
+    response = client_for(engineer).get(reverse("knowledge:reliability"), params)
+    assert response.status_code == 200
+    empty = params.get("start") == "9999-12-31" or params.get("end") == "0001-01-01"
+    assert ("0 failures" if empty else "7 failures") in response.content.decode()
