@@ -194,6 +194,12 @@ class Ticket(CachedChoicesDisplay, models.Model):
             *(models.Index(fields=[key, "-id", *([] if "status" in key else ["status"])],
                            name=f"ticket_sort_{name}_idx", condition=models.Q(deleted_at__isnull=True))
               for key, name in SORT_INDEXES),
+            # The deleted tickets' list (admins, newest deletion first) reads only deleted rows ...
+            models.Index(fields=["-deleted_at", "-id"], name="ticket_deleted_idx",
+                         condition=models.Q(deleted_at__isnull=False)),
+            # ... and the vehicles page counts each vehicle's open jobs from the index alone.
+            models.Index(fields=["vehicle", "status"], name="ticket_live_vehicle_idx",
+                         condition=models.Q(deleted_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -289,7 +295,12 @@ class TicketEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_created_idx"),
+            # A ticket's first "start" (the reliability figures' repair time for failures without a
+            # report) without reading its other events.
+            models.Index(fields=["ticket", "action", "created_at"], name="event_ticket_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} on ticket {self.ticket_id}"

@@ -140,3 +140,16 @@ def test_rank_orders_the_priority_sort(users):
     qs = selectors.ticket_list(user=users["admin"], sort="-priority")
     assert [t.priority for t in qs] == [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW]
     assert [t.priority_rank for t in qs] == [4, 3, 2, 1]
+
+
+def test_the_deleted_list_and_the_vehicle_counts_read_their_indexes(users):
+    """Migration 0010: admins' deleted tickets, newest deletion first, and each vehicle's open jobs."""
+    from facilities.selectors import vehicle_list
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Ticket._meta.db_table)
+    assert constraints["ticket_deleted_idx"]["columns"] == ["deleted_at", "id"]
+    assert constraints["ticket_live_vehicle_idx"]["columns"] == ["vehicle_id", "status"]
+    deleted = _plan(selectors.tickets_deleted_for(users["admin"]).select_related(None))
+    assert "ticket_deleted_idx" in deleted and "TEMP B-TREE" not in deleted and " Sort " not in deleted
+    assert "ticket_live_vehicle_idx" in _plan(vehicle_list())
