@@ -19,7 +19,7 @@ def _count(qs: QuerySet, column: str) -> Coalesce:
     Several ``Count`` annotations over joins multiply the joined rows (a site's locations times
     its equipment) and group them all; each correlated count reads only its own index range.
     """
-    counted = qs.order_by().values(column).annotate(n=Count("pk")).values("n")
+    counted = qs.order_by().values(column).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 

@@ -247,7 +247,7 @@ def events_since(ticket, version: int) -> QuerySet[TicketEvent]:
 def status_counts(qs: QuerySet) -> dict[str, int]:
     from django.db.models import Count
 
-    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return dict(qs.order_by().values_list("status").annotate(n=Count("*")))
 
 
 __all__ = [

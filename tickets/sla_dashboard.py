@@ -84,7 +84,7 @@ def _share(part: int, whole: int) -> int | None:
 def open_matrix(visible) -> dict:
     """Open tickets by status (rows) and priority (columns), with bar widths for the chart."""
     counts = {(s, p): n for s, p, n in visible.filter(status__in=OPEN_STATUSES).order_by()
-              .values_list("status", "priority").annotate(n=Count("id"))}
+              .values_list("status", "priority").annotate(n=Count("*"))}
     rows, biggest = [], 1
     for value, label in Status.choices:
         if value not in OPEN_STATUSES:
@@ -159,6 +159,24 @@ def period_report(visible, now: datetime, days: int = DAYS) -> dict:
     }
 
 
+def _union_ids(querysets) -> list:
+    """The ids of several small ``values("pk")[:n]`` querysets, in one ``UNION ALL`` query.
+
+    As ``pk IN (...) OR pk IN (...)`` on the rows' query, PostgreSQL filtered every ticket of the
+    table through the hashed subqueries (28 ms at 100,000 tickets); each part here is one index
+    range, and the rows are then read by primary key. Django cannot slice the members of a union
+    on SQLite, hence the parts wrapped as derived tables: the SQL is Django's own, with its params.
+    """
+    parts, params = [], []
+    for i, qs in enumerate(querysets):
+        sql, part_params = qs.query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part{i}")  # nosec B608  # noqa: S608 - Django's SQL
+        params.extend(part_params)
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
     """The ``n`` most overdue running tickets and the ``n`` due soonest within the window.
 
@@ -180,16 +198,14 @@ def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
         .order_by(by_response),
         running.filter(resolution_due_at__gte=now, resolution_due_at__lt=soon).exclude(late).order_by(by_resolution),
     ]
-    ids = Q()
-    for qs in candidates:
-        ids |= Q(pk__in=qs.values("pk")[:n])
+    ids = _union_ids([qs.values("pk")[:n] for qs in candidates])
     far = datetime.max.replace(tzinfo=now.tzinfo)
 
     def deadline(t):
         pending = t.response_due_at if t.responded_at is None and t.response_due_at else far
         return min(pending, t.resolution_due_at or far), t.pk
 
-    rows = sorted(visible.filter(ids).select_related(*selectors.LIST_RELATED), key=deadline)
+    rows = sorted(visible.filter(pk__in=ids).select_related(*selectors.LIST_RELATED), key=deadline)
     breached = [t for t in rows if deadline(t)[0] < now]
     at_risk = [t for t in rows if now <= deadline(t)[0] < soon]
     return breached[:n], at_risk[:n]
