@@ -41,7 +41,9 @@ def test_customer_reports_on_phone_and_follows_each_status(phone_page, live_serv
     assert "New" in pg.inner_text("#ticket-status")
     thumb = pg.locator("#photos img").first
     thumb.wait_for()
-    assert pg.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    # The thumbnail loads lazily: on a phone it may be below the fold until scrolled to.
+    thumb.scroll_into_view_if_needed()
+    pg.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
     screenshot(pg, "tickets-customer-reported")
 
     def customer_sees(label):
