@@ -216,6 +216,13 @@ class Ticket(CachedChoicesDisplay, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("tickets:detail", args=[self.pk])
 
+    @staticmethod
+    def absolute_url_maker():
+        """``pk -> get_absolute_url()`` for a list of tickets: the URL reversed once, not once per row."""
+        mark = "987654321"
+        head, _mark, tail = reverse("tickets:detail", args=[int(mark)]).partition(mark)
+        return lambda pk: f"{head}{pk}{tail}"
+
     @property
     def reference(self) -> str:
         return f"{REFERENCE_PREFIX}{self.pk:06d}" if self.pk else ""

@@ -17,7 +17,7 @@ from facilities.models import Equipment, Location, Site
 from tickets import permissions, selectors, services, workflow
 from tickets.errors import StaleTicket, TicketError
 from tickets.forms import ActionForm, BulkForm, CommentForm, FilterForm, PhotoForm, TicketForm
-from tickets.models import Macro
+from tickets.models import Macro, Ticket
 from tickets.pagination import KEYSET_FROM_PAGE, CappedPaginator, InvalidCursor, encode_cursor, keyset_page
 
 PER_PAGE = 25
@@ -78,10 +78,9 @@ def _picker_urls() -> dict:
 
 def _with_urls(rows) -> None:
     """Give each listed ticket its ``url``: the detail URL reversed once per page, not per row."""
-    sample = reverse("tickets:detail", args=[0])
-    prefix, suffix = sample[: sample.rindex("0")], sample[sample.rindex("0") + 1:]
+    url_for = Ticket.absolute_url_maker()
     for ticket in rows:
-        ticket.url = f"{prefix}{ticket.pk}{suffix}"
+        ticket.url = url_for(ticket.pk)
 
 
 @require_safe

@@ -1,7 +1,6 @@
 from django import template
 from django.utils.html import format_html
 
-from tickets.models import Priority, Status
 from tickets.presentation import event_summary as _event_summary
 from tickets.presentation import status_label as _status_label
 
@@ -12,8 +11,6 @@ STATUS_CLASSES = {
     "in_progress": "text-bg-warning", "on_hold": "text-bg-secondary", "resolved": "text-bg-success",
     "closed": "text-bg-light border", "cancelled": "text-bg-light border",
 }
-STATUS_LABELS = dict(Status.choices)
-PRIORITY_LABELS = dict(Priority.choices)
 PRIORITY_CLASSES = {"low": "text-bg-light border", "normal": "text-bg-secondary", "high": "text-bg-warning",
                     "urgent": "text-bg-danger"}
 
@@ -33,10 +30,9 @@ def ticket_badges(ticket, now=None):
     """Status, priority, escalation level and SLA deadline badges of one ticket (every list row has them)."""
     from tickets.templatetags.sla_tags import sla_badge
 
-    # get_FOO_display() would translate every label of the field to hash the choices: look up one.
     html = format_html('<span class="badge {}">{}</span>\n<span class="badge {}">{}</span>',
-                       status_class(ticket.status), STATUS_LABELS.get(ticket.status, ticket.status),
-                       priority_class(ticket.priority), PRIORITY_LABELS.get(ticket.priority, ticket.priority))
+                       status_class(ticket.status), ticket.get_status_display(),
+                       priority_class(ticket.priority), ticket.get_priority_display())
     if ticket.escalation_level:
         html += format_html(' <span class="badge text-bg-danger">↑{}</span>', ticket.escalation_level)
     return html + sla_badge(ticket, now)
