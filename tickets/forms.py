@@ -135,10 +135,8 @@ class TicketForm(forms.Form):
 class ActionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=10_000)
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
-                                   widget=forms.Select)
-    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False,
-                                     widget=forms.Select)
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False)
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, ticket=None, transition=None, **kwargs):
@@ -207,19 +205,19 @@ class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"placeholder": _("FD-000123, title or description"),
                                                       "type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False, widget=forms.Select)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("Any"))] + list(Priority.choices),
-                                 required=False, widget=forms.Select)
+                                 required=False)
     category = ValuesModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False,
                                       empty_label=_("Any"))
     site = ValuesModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False, empty_label=_("Any"))
-    assignee = StaffChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(),
-                                      required=False, empty_label=_("Anyone"))
+    assignee = StaffChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(), required=False,
+                                empty_label=_("Anyone"))
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     escalated = forms.BooleanField(label=_("Escalated"), required=False)
-    sla = forms.ChoiceField(label=_("Deadline"), required=False, widget=forms.Select, choices=[
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
         ("", _("Any")), ("breached", _("Breached")), ("due_soon", _due_soon_label())])
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False, widget=forms.Select)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     QUEUE_ONLY = ("category", "site", "assignee", "unassigned", "escalated")
 
@@ -250,9 +248,8 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Bulk action"), choices=[(a, a) for a in BULK_ACTIONS])
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
     # The queue shows it next to the filter form's own assignee select, hence the id.
-    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(),
-                                      required=False,
-                                      widget=forms.Select(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
+    assignee = StaffChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none(), required=False,
+                                widget=forms.Select(attrs={"id": "id_bulk_assignee", "class": "form-select"}))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=10_000)
 
     def __init__(self, *args, ticket_ids=(), **kwargs):
