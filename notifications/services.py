@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -59,7 +59,7 @@ def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only:
                      visible=Channel.WEB in wanted, message=message)
         for (user, wanted), (title, text) in zip(plan, described, strict=True)
     ]
-    _insert(Notification, created)
+    Notification.objects.bulk_create(created)  # SQLite and PostgreSQL hand back the ids
     link = content.absolute(url) if url else ""
     emails = content.EmailBatch(event, {"ticket": ticket, "event": event, "link": link,
                                         "settings_link": _settings_link()})
@@ -80,20 +80,11 @@ def notify(*, event: Event, actor=None, ticket=None, recipient=None, staff_only:
                     sms_texts[title] = content.render_sms({"title": title, "ticket": ticket, "link": link})
                 deliveries.append(Delivery(notification=notification, channel=Channel.SMS, recipient=user,
                                            to=number, payload=sms_texts[title]))
-    _insert(Delivery, deliveries)
+    Delivery.objects.bulk_create(deliveries)
     delivery_ids = [d.pk for d in deliveries]
     if delivery_ids:
         transaction.on_commit(lambda: enqueue(delivery_ids))
     return created
-
-
-def _insert(model, rows: list) -> None:
-    """Insert ``rows`` in one query where the database hands back their ids (SQLite, PostgreSQL), else one by one."""
-    if connections[router.db_for_write(model)].features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(rows)
-    else:
-        for row in rows:
-            row.save(force_insert=True)
 
 
 def notification_mark_read(*, actor, notification: Notification) -> Notification:

@@ -57,11 +57,16 @@ def fetch_rows(qs, start: int, stop: int) -> list:
         if not start or not connection.features.allow_sliced_subqueries_with_in:
             return list(qs[start:stop])
         return list(qs.filter(pk__in=qs.values("pk")[start:stop]))
-    ids = list(qs.values_list("pk", flat=True)[start:stop])
+    return _rows_in_order(qs, list(qs.values_list("pk", flat=True)[start:stop]))
+
+
+def _rows_in_order(qs, ids: list) -> list:
+    """The rows of ``qs`` with these ids, in the ids' order (one query; none without ids); a row
+    deleted since the ids were read is left out."""
     if not ids:
         return []
     by_id = {row.pk: row for row in qs.filter(pk__in=ids).order_by()}
-    return [by_id[pk] for pk in ids if pk in by_id]  # a row deleted in between is left out
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class CappedPage(Page):
@@ -261,9 +266,7 @@ def _rows_after(qs, order: _Order, value, pk: int, backwards: bool, limit: int) 
     ids = list(ids_qs.filter(tie)[:limit])
     if rest is not None:
         ids += list(ids_qs.filter(rest)[:limit])
-    ids = ids[:limit]
-    by_id = {row.pk: row for row in qs.filter(pk__in=ids).order_by()} if ids else {}
-    return [by_id[i] for i in ids if i in by_id]  # a row deleted in between is left out
+    return _rows_in_order(qs, ids[:limit])
 
 
 def keyset_page(qs, per_page: int, token: str | None) -> KeysetPage:
