@@ -38,6 +38,7 @@ from facilities.models import (
     Trade,
     Vehicle,
 )
+from tickets.escalation import DELAY_STATUSES
 from tickets.models import Category, Comment, Photo, Priority, Status, Ticket, TicketEvent
 
 BENCH_DOMAIN = "bench.fixdesk.test"
@@ -69,6 +70,9 @@ PATHS = {
     Status.RESOLVED: _STARTED_PATH + [("resolve", Status.RESOLVED)],
     Status.CLOSED: _STARTED_PATH + [("resolve", Status.RESOLVED), ("close", Status.CLOSED)],
 }
+# How long after a stay began the seeded history's sweep flagged it as unusually long (less than
+# the ~1.8 days the 90th percentile of seeded stays comes to, so no flagged stay is due again).
+FLAGGED_AFTER = 1.5 * 86400
 NEEDS_ASSIGNEE = {Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD, Status.RESOLVED, Status.CLOSED}
 
 FIRST_NAMES = ["Alice", "Bilal", "Chloe", "Dmitri", "Eva", "Farid", "Grace", "Hugo", "Ines", "Jamal", "Kira",
@@ -360,6 +364,13 @@ class TicketMaker:
         escalation = 0
         if status in (Status.NEW, Status.APPROVED, Status.ASSIGNED) and i < 0.8 * self.total:
             escalation = rng.choice([0, 1, 1, 2])
+        # The sweep runs every 5 minutes on a live helpdesk (tickets/escalation.py): a stay that ran
+        # longer than usual was flagged (and the ticket escalated) soon after it did, not all at once
+        # on the bench's first sweep. Seeded stays last up to 2 days, so "usual" is about 1.8 days.
+        flagged = None
+        if status in DELAY_STATUSES and steps and last + FLAGGED_AFTER < self.start + self.span:
+            flagged = last + FLAGGED_AFTER
+            escalation = max(escalation, 1)
         ticket = Ticket(
             title=f"{title} ({room_path.rsplit(' / ', 1)[-1]})",
             description=description,
@@ -373,6 +384,8 @@ class TicketMaker:
             vehicle_id=rng.choice(w.vehicles) if assignee and w.vehicles and rng.random() < 0.3 else None,
             version=1 + len(steps),
             escalation_level=escalation,
+            escalated_at=_dt(flagged) if flagged else None,
+            delay_flagged_at=_dt(flagged) if flagged else None,
             created_at=_dt(created),
             updated_at=_dt(last),
             status_changed_at=_dt(last) if steps else None,
@@ -449,6 +462,9 @@ def _long_history(world: World, rng: random.Random, summary: Summary, count: int
         )
         ticket.status_changed_at = ticket.updated_at
         ticket.assigned_at = _dt(created + 2 * 3600)
+        # In progress for months: flagged long ago, like the other long stays (TicketMaker.ticket).
+        ticket.delay_flagged_at = ticket.escalated_at = ticket.updated_at + timedelta(seconds=FLAGGED_AFTER)
+        ticket.escalation_level = 1
         steps = [(a, s, created + (k + 1) * 3600) for k, (a, s) in enumerate(_STARTED_PATH)]
         t = steps[-1][2]
         for _ in range(cycles):

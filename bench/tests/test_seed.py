@@ -2,6 +2,7 @@
 
 import io
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -126,3 +127,26 @@ def test_command_seeds(db):
     call_command("bench_seed", "--tickets", "60", "--no-long-history", stdout=out)
     assert Ticket.objects.count() == 60
     assert "Added 60 tickets" in out.getvalue()
+
+
+def test_history_was_swept_as_it_happened(seeded):
+    """Long stays were flagged and escalated by the seeded history's sweeps, so the first sweep of a
+    bench run escalates what a 5-minute sweep would, not every old stay at once."""
+    from django.utils import timezone
+
+    from bench.seed import FLAGGED_AFTER
+    from tickets.escalation import DELAY_STATUSES, unusually_delayed
+    from tickets.models import Category
+
+    flagged = Ticket.objects.filter(delay_flagged_at__isnull=False)
+    assert flagged.exists()
+    for t in flagged:
+        assert t.status in DELAY_STATUSES and t.escalation_level >= 1 and t.escalated_at == t.delay_flagged_at
+        assert (t.delay_flagged_at - t.status_changed_at).total_seconds() == pytest.approx(FLAGGED_AFTER, abs=1)
+    # Every old stay is flagged: with the seeded stays' usual length (~1.8 days) as the threshold of
+    # every category and status, nothing is left for the next sweep.
+    usual = {(c, s): 1.8 * 86400 for c in Category.objects.values_list("pk", flat=True) for s in DELAY_STATUSES}
+    assert unusually_delayed(now=timezone.now(), thresholds=usual) == []
+    two_days_ago = timezone.now() - timedelta(days=2)
+    old_stays = Ticket.objects.filter(status__in=DELAY_STATUSES, status_changed_at__lt=two_days_ago)
+    assert old_stays.exists() and not old_stays.filter(delay_flagged_at__isnull=True).exists()
