@@ -128,7 +128,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Per process, never shared: what only changes with the code (the rendered menu of each role,
+    # templates/base.html), so a deploy's restart is its invalidation and reading it costs no round trip.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fixdesk-local"},
+}
 
 # Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
