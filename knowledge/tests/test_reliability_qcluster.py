@@ -1,9 +1,10 @@
-"""A real ``qcluster`` process (ORM broker) recomputes the reliability figures in the background:
-a reported failure only marks them stale; the page keeps serving the stored figures while several
-requests queue exactly one recompute, whose figures the page then shows. The web side (this test)
-and the worker share the "shared" cache (its table in the test database, the default profile's
-set-up). Needs a database a second process can see: PostgreSQL, or the file SQLite test database
-set in knowledge/tests/conftest.py."""
+"""A real ``qcluster`` process recomputes the reliability figures in the background: a reported
+failure only marks them stale; the page keeps serving the stored figures while several requests
+queue exactly one recompute, whose figures the page then shows. The web side (this test) and the
+worker share the "shared" cache: its table in the test database in the default profile's set-up
+(ORM broker); Redis when the tests run with a Redis CACHE_URL (and REDIS_URL's broker). Needs a
+database a second process can see: PostgreSQL, or the file SQLite test database set in
+knowledge/tests/conftest.py."""
 
 import os
 import signal
@@ -51,8 +52,10 @@ def wait_for(predicate, what: str):
 
 @pytest.fixture
 def cluster(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_URL", "SHARED_CACHE_URL")}
-    env.update({"DJANGO_SETTINGS_MODULE": "helpdesk.settings_test", "DATABASE_URL": _database_url(), "Q_SYNC": "0"})
+    # The same environment as this process (its broker, REDIS_URL, and its shared cache, CACHE_URL /
+    # SHARED_CACHE_URL), on the test database.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings_test", "DATABASE_URL": _database_url(),
+           "Q_SYNC": "0"}
     log = open(tmp_path / "qcluster.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"], env=env,
                             stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True)
