@@ -134,6 +134,20 @@ CACHES = {
     # templates/base.html), so a deploy's restart is its invalidation and reading it costs no round trip.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fixdesk-local"},
 }
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# "shared": one cache seen by every web and job process (the reliability figures and the flag that
+# they went stale, docs/knowledge.md). CACHE_URL when that is shared already (Redis in production);
+# with the per-process default (locmem), a table in the database that knowledge's migration 0003
+# creates. SHARED_CACHE_URL overrides both (dummycache:// computes the figures on every request).
+if env.str("SHARED_CACHE_URL", default=""):
+    CACHES["shared"] = env.cache("SHARED_CACHE_URL")
+elif CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["shared"] = dict(CACHES["default"])
+else:
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                        "LOCATION": "fixdesk_shared_cache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+# Reliability figures: the least time between two background recomputes of one filter set.
+RELIABILITY_REFRESH_SECONDS = env.int("RELIABILITY_REFRESH_SECONDS", default=60)
 
 # Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -30,10 +30,13 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -59,8 +62,6 @@ from django.utils import timezone
 from knowledge.reports import KINDS, _code_fields, _status_filter, report_model
 
 REPEAT_WINDOW = timedelta(days=30)
-CACHE_VERSION_KEY = "knowledge:reliability:version"
-CACHE_SECONDS = 600
 GROUPINGS = ("model", "manufacturer", "equipment", "site")
 
 # Per grouping: the ticket field that is the group's key, and the fields its label is made of.
@@ -301,31 +302,131 @@ def compute(*, grouping: str = "model", start=None, end=None, site=None, categor
     return rows
 
 
-def _cache_version() -> int:
-    return cache.get_or_set(CACHE_VERSION_KEY, 1, None)
+# Freshness: served from the shared cache, recomputed in the background -------------------------
+#
+# The figures of one filter set are stored with the "changes" token current when their computing
+# began. A ticket or report change (knowledge/receivers.py, after commit) only writes a new token:
+# it never computes. A request whose stored figures carry an older token still gets them at once,
+# with their time, and queues ONE recompute (a cache.add lock per filter set deduplicates them).
+# Only a filter set with nothing stored yet is computed in the request. The cache is the "shared"
+# alias (helpdesk/settings.py): the web processes and the django-q2 worker must see the same one.
+
+CHANGES_KEY = "knowledge:reliability:changes"
+ENTRY_SECONDS = 7 * 86400  # a filter set nobody looked at for a week is dropped
+ENTRY_FORMAT = 1
+LOCK_SECONDS = 300  # longer than a task may run (Q_CLUSTER timeout); a crashed recompute frees it
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Figures:
+    """The rows of one filter set, when they were computed, and whether a ticket or report changed
+    since (``stale``); when stale, whether a recompute is queued or running (``refreshing``)."""
+
+    rows: list[Row]
+    computed_at: datetime
+    stale: bool = False
+    refreshing: bool = False
+
+
+def shared_cache():
+    return caches["shared"]
+
+
+def _entry_key(grouping, start, end, site, category) -> str:
+    # ENTRY_FORMAT: bumped when Row or the stored entry changes shape, so that a deploy never reads
+    # entries pickled by the previous code.
+    return (f"knowledge:reliability:{ENTRY_FORMAT}:{grouping}:{start or ''}:{end or ''}:"
+            f"{getattr(site, 'pk', site) or ''}:{(category or '').lower()}")
+
+
+def _lock_key(entry_key: str) -> str:
+    return entry_key.replace("knowledge:reliability:", "knowledge:reliability-lock:", 1)
+
+
+def _changes_token(token: str | None = None) -> str:
+    """The token of the last change (``token`` when the caller has just read it)."""
+    cache = shared_cache()
+    token = token or cache.get(CHANGES_KEY)
+    if token is None:  # first use, or the cache was emptied: whatever is stored counts as stale
+        token = uuid.uuid4().hex
+        if not cache.add(CHANGES_KEY, token, None):
+            token = cache.get(CHANGES_KEY, "")
+    return token
 
 
 def invalidate() -> None:
-    """Called by the receivers when tickets or reports change: cached figures are stale."""
+    """Called by the receivers after a ticket or report change commits: every stored filter set is
+    stale from now on. One cache write; nothing is computed here."""
+    shared_cache().set(CHANGES_KEY, uuid.uuid4().hex, None)
+
+
+def refresh(*, grouping: str = "model", start=None, end=None, site=None, category: str = "",
+            token: str | None = None) -> Figures:
+    """Compute the figures of one filter set and store them. The token is read BEFORE computing:
+    a change committed meanwhile leaves the stored figures stale, so they are computed again."""
+    token = _changes_token(token)
+    computed_at = timezone.now()
+    rows = compute(grouping=grouping, start=start, end=end, site=site, category=category)
+    shared_cache().set(_entry_key(grouping, start, end, site, category),
+                       {"rows": rows, "computed_at": computed_at, "token": token}, ENTRY_SECONDS)
+    return Figures(rows=rows, computed_at=computed_at)
+
+
+def refresh_task(*, grouping: str, start=None, end=None, site=None, category: str = "") -> None:
+    """The django-q2 task (knowledge.reliability.refresh_task): recompute, then free the lock."""
     try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 2, None)
+        refresh(grouping=grouping, start=start, end=end, site=site, category=category)
+    finally:
+        shared_cache().delete(_lock_key(_entry_key(grouping, start, end, site, category)))
+
+
+def _queue_refresh(entry_key: str, filters: dict) -> bool:
+    """Queue one recompute of the filter set unless one is queued or running: True if one is."""
+    from django_q.tasks import async_task
+
+    cache = shared_cache()
+    if not cache.add(_lock_key(entry_key), 1, LOCK_SECONDS):
+        return True
+    try:
+        async_task("knowledge.reliability.refresh_task", **filters, task_name="reliability refresh")
+    except Exception:  # the broker is down: serve what is stored, try again on the next request
+        cache.delete(_lock_key(entry_key))
+        logger.exception("could not queue the reliability recompute")
+        return False
+    return True
+
+
+def figures(*, grouping: str = "model", start=None, end=None, site=None, category: str = "") -> Figures:
+    """The figures for the filters: what is stored (at once, with its time), recomputed in the
+    background when a ticket or report changed since and the stored figures are older than
+    RELIABILITY_REFRESH_SECONDS; computed in the request only when nothing is stored yet."""
+    if grouping not in GROUPINGS:
+        raise ValueError(grouping)
+    filters = {"grouping": grouping, "start": start, "end": end, "site": getattr(site, "pk", site),
+               "category": category}
+    key = _entry_key(**filters)
+    found = shared_cache().get_many([key, CHANGES_KEY])
+    entry = found.get(key)
+    if entry is None:
+        return refresh(**filters, token=found.get(CHANGES_KEY))
+    stale = entry["token"] != found.get(CHANGES_KEY)
+    refreshing = False
+    if stale:
+        age = (timezone.now() - entry["computed_at"]).total_seconds()
+        if age >= settings.RELIABILITY_REFRESH_SECONDS:
+            refreshing = _queue_refresh(key, filters)
+        else:
+            refreshing = shared_cache().get(_lock_key(key)) is not None
+    return Figures(rows=entry["rows"], computed_at=entry["computed_at"], stale=stale, refreshing=refreshing)
 
 
 def reliability(*, grouping: str = "model", start=None, end=None, site=None, category: str = "",
                 use_cache: bool = True) -> list[Row]:
-    """The summary for the filters, cached until a ticket or report changes."""
-    key = (f"knowledge:reliability:{_cache_version()}:{grouping}:{start}:{end}:"
-           f"{getattr(site, 'pk', site)}:{category.lower()}")
-    if use_cache:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-    rows = compute(grouping=grouping, start=start, end=end, site=site, category=category)
-    if use_cache:
-        cache.set(key, rows, CACHE_SECONDS)
-    return rows
+    """The rows for the filters: as ``figures()`` serves them, or computed now (``use_cache=False``)."""
+    if not use_cache:
+        return compute(grouping=grouping, start=start, end=end, site=site, category=category)
+    return figures(grouping=grouping, start=start, end=end, site=site, category=category).rows
 
 
 # CSV ------------------------------------------------------------------------------------------

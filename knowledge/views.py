@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -231,26 +232,27 @@ def deflect(request, pk):
 
 # Reliability ----------------------------------------------------------------------------------
 
-def _reliability_rows(request):
+def _reliability_figures(request):
     if not permissions.can_view_analytics(request.user):
         raise PermissionDenied
     form = ReliabilityFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {"grouping": "model", "start": None, "end": None,
                                                   "site": None, "category": ""}
-    return form, filters, reliability.reliability(**filters)
+    return form, filters, reliability.figures(**filters)
 
 
 @require_safe
 @login_required
 def reliability_page(request):
-    form, filters, rows = _reliability_rows(request)
+    form, filters, figures = _reliability_figures(request)
+    rows = figures.rows
     page, querystring = _paginate(request, rows)
     top = max((r.failures for r in rows), default=0)
     mtbf_max = max((r.mtbf_days or 0 for r in rows), default=0)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "knowledge/reliability.html", {
-        "form": form, "page_obj": page, "querystring_base": querystring, "filters": filters,
+        "form": form, "page_obj": page, "querystring_base": querystring, "filters": filters, "figures": figures,
         "chart": [{"label": r.label, "n": r.failures, "pct": (100 * r.failures / top) if top else 0,
                    "mtbf": r.mtbf_days, "mtbf_pct": (100 * (r.mtbf_days or 0) / mtbf_max) if mtbf_max else 0}
                   for r in rows[:10]],
@@ -263,8 +265,9 @@ def reliability_page(request):
 @require_safe
 @login_required
 def reliability_csv(request):
-    _form, filters, rows = _reliability_rows(request)
-    response = HttpResponse(reliability.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+    _form, filters, figures = _reliability_figures(request)
+    response = HttpResponse(reliability.rows_to_csv(figures.rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="reliability-{filters["grouping"]}-{stamp}.csv"'
+    response["Last-Modified"] = http_date(figures.computed_at.timestamp())  # when the figures were computed
     return response

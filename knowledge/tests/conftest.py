@@ -3,12 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from facilities.models import Equipment, EquipmentModel, Manufacturer, Site
 from knowledge.models import Article, ArticleStatus, Visibility
 from knowledge.rendering import render_markdown
 from tickets.models import Status, Ticket, TicketEvent
+
+# The test database is a FILE when SQLite is used, not the in-memory default: the qcluster
+# integration test (test_reliability_qcluster.py) starts a worker process that must see the same
+# data. As in notifications/tests/conftest.py, this applies to the whole pytest session.
+_db = settings.DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3" and not _db.get("TEST", {}).get("NAME"):
+    _db.setdefault("TEST", {})["NAME"] = str(settings.BASE_DIR / ".test-knowledge.sqlite3")
 
 
 def make_article(*, author, title="How to bleed a radiator", body="Open the valve a quarter turn.",
@@ -67,9 +75,17 @@ def failure_factory(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Reliability figures are cached (per filter, versioned): no test sees another's."""
-    from django.core.cache import cache
+    """Reliability figures are cached (per filter set): no test sees another's. The shared cache's
+    database table (the default profile) is in the test database, rolled back after each test;
+    another shared cache (Redis, CACHE_URL) is emptied here."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.db import DatabaseCache
 
-    cache.clear()
+    def clear():
+        cache.clear()
+        if not isinstance(caches["shared"], DatabaseCache):
+            caches["shared"].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()

@@ -1,5 +1,6 @@
 """Real Chromium: a customer typing a new ticket on a phone is offered an article and leaves
-without creating a ticket; the helpful vote is swapped in place."""
+without creating a ticket; the helpful vote is swapped in place; stale reliability figures are
+replaced in place once recomputed."""
 
 import pytest
 from django.urls import reverse
@@ -44,3 +45,34 @@ def test_suggestion_while_typing_deflects_the_ticket(phone_page, live_server, us
     pg.wait_for_selector("#vote :text('Thank you')")
     assert pg.url.endswith(article.get_absolute_url())  # swapped in place, no reload
     assert Article.objects.get(pk=article.pk).helpful_yes == 1
+
+
+def test_stale_reliability_figures_are_replaced_in_place_once_recomputed(
+        phone_page, live_server, users, password, plant, failure_factory, settings):
+    """The page shows the stored figures with their time; once the queued recompute has run, its
+    poll swaps the new figures in without a reload."""
+    from datetime import timedelta
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from knowledge import reliability
+    from knowledge.tests.test_reliability_freshness import run_queued_tasks
+
+    caches["shared"].clear()  # its table is not emptied between transactional tests
+    settings.RELIABILITY_REFRESH_SECONDS = 0
+    failure_factory(requester=users["customer"], equipment=plant["vrv"], at=timezone.now() - timedelta(days=3))
+    reliability.figures()  # stored: 1 failure
+    failure_factory(requester=users["customer"], equipment=plant["vrv"], at=timezone.now() - timedelta(days=1))
+    reliability.invalidate()  # what the receivers do after a change commits
+    pg = phone_page
+    login(pg, live_server, users["engineer"], password)
+    pg.goto(live_server.url + reverse("knowledge:reliability"))
+    freshness = pg.locator("[data-testid=figures-freshness]")
+    assert "1 failures in 1 groups" in freshness.inner_text()
+    assert "newer figures are being computed" in freshness.inner_text()
+    pg.evaluate("window.notReloaded = true")
+    assert run_queued_tasks() == 1  # what the django-q2 worker does (test_reliability_qcluster.py)
+    pg.wait_for_selector("[data-testid=figures-freshness]:has-text('2 failures in 1 groups')", timeout=30_000)
+    assert "newer figures are being computed" not in freshness.inner_text()
+    assert pg.evaluate("window.notReloaded === true")  # swapped in place, no reload
