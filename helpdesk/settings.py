@@ -134,7 +134,6 @@ CACHES = {
     # templates/base.html), so a deploy's restart is its invalidation and reading it costs no round trip.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fixdesk-local"},
 }
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # "shared": one cache seen by every web and job process (the reliability figures and the flag that
 # they went stale, docs/knowledge.md). CACHE_URL when that is shared already (Redis in production);
 # with the per-process default (locmem), a table in the database that knowledge's migration 0003
