@@ -67,10 +67,17 @@ def organization_list(*, query: str = "") -> QuerySet[Organization]:
 
 def role_counts() -> dict[str, int]:
     """Active people per role (for the admin's dashboard panel and the people page)."""
-    rows = User.objects.filter(is_active=True).values("role").annotate(n=Count("pk"))
+    return people_counts()[0]
+
+
+def people_counts() -> tuple[dict[str, int], int]:
+    """Active people per role, and how many active people have not confirmed their e-mail yet:
+    one grouped count over the same rows."""
+    rows = list(User.objects.filter(is_active=True).values("role").annotate(
+        n=Count("pk"), waiting=Count("pk", filter=Q(email_confirmed_at__isnull=True))))
     counts = {r.value: 0 for r in Role}
     counts.update({row["role"]: row["n"] for row in rows})
-    return counts
+    return counts, sum(row["waiting"] for row in rows)
 
 
 def user_events(*, actor, user: User, limit: int = 20) -> list[AccountEvent]:

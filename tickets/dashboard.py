@@ -12,7 +12,9 @@ COUNTS = "tickets/includes/dashboard_counts.html"
 
 
 def _rows(qs, n=5):
-    return list(qs.select_related(*selectors.LIST_RELATED)[:n])
+    from tickets.sla_dashboard import panel_rows
+
+    return list(panel_rows(qs)[:n])
 
 
 def _jobs_to_take(visible, n=5):
@@ -34,25 +36,36 @@ def _jobs_to_take(visible, n=5):
 def panels(request) -> list[dict]:
     user = request.user
     out = []
-    matrix = None
+    matrix = lists = now = None
     visible = selectors.tickets_visible_to(user)
     if user.role == "admin":
-        from tickets.sla_dashboard import open_matrix
+        from django.utils import timezone
+
+        from tickets.sla_dashboard import escalated_tickets, open_matrix, ticket_lists
 
         matrix = open_matrix(visible)  # one grouped count, shared with the SLA panel below
+        # This panel's tickets, "My jobs" and the SLA panel's three lists: their ids in one query,
+        # the rows in one more.
+        now = timezone.now()
+        others = {"approval": visible.filter(status=Status.NEW).order_by("created_at")[:5],
+                  "escalated": escalated_tickets(visible)[:8]}
+        if permissions.can_have_jobs(user):
+            others["jobs"] = selectors.jobs_for(user)[:5]
+        lists = ticket_lists(visible, now, 8, others)
         counts = {row["status"]: row["total"] for row in matrix["rows"]}
         out.append({"template": COUNTS, "title": _("Tickets by status"), "counts": [
             {"label": label, "n": counts.get(value, 0), "url": reverse("tickets:queue") + f"?status={value}"}
             for value, label in Status.choices if value in OPEN_STATUSES
         ]})
         out.append({"template": PANEL, "title": _("Waiting for approval"),
-                    "tickets": _rows(visible.filter(status=Status.NEW).order_by("created_at")),
+                    "tickets": lists["approval"],
                     "more": reverse("tickets:queue") + "?status=new", "empty": _("Nothing to approve.")})
     if user.role == "engineer":
         out.append({"template": PANEL, "title": _("Jobs to take"), "tickets": _jobs_to_take(visible),
                     "more": reverse("tickets:queue") + "?unassigned=on", "empty": _("No unassigned jobs.")})
     if permissions.can_have_jobs(user):
-        out.append({"template": PANEL, "title": _("My jobs"), "tickets": _rows(selectors.jobs_for(user)),
+        jobs = lists["jobs"] if lists else _rows(selectors.jobs_for(user))
+        out.append({"template": PANEL, "title": _("My jobs"), "tickets": jobs,
                     "more": reverse("tickets:jobs"), "empty": _("No open jobs.")})
     if user.role == "customer":
         out.append({"template": PANEL, "title": _("My open tickets"),
@@ -61,7 +74,7 @@ def panels(request) -> list[dict]:
                     "create": reverse("tickets:create")})
     from tickets import sla_dashboard
 
-    out.extend(sla_dashboard.panels(request, matrix=matrix))
+    out.extend(sla_dashboard.panels(request, matrix=matrix, lists=lists, now=now))
     return out
 
 

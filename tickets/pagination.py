@@ -45,6 +45,9 @@ def fetch_rows(qs, start: int, stop: int) -> list:
 
     - Deep in a list (``start`` > 0) the OFFSET is walked over the ids only, a "deferred join":
       page 3,000 of 100,000 tickets in about 10 ms of SQL instead of 100-1,000 (docs/bench.md).
+    - On page 1 too: a list gathered from several index ranges (an organisation's tickets, one
+      range per member) is ordered over the index entries alone, and only the page's rows are
+      read and joined (SQLite sorted all 7,000 joined rows: 19 ms -> 1 ms).
     - On PostgreSQL the planner spends 20-25 ms choosing the join order of a list query with its
       ``select_related`` tables (10 in the API), every time, for about 1 ms of execution; the
       ids query and a query by ids plan in about 4 ms together, so PostgreSQL always takes the
@@ -54,7 +57,7 @@ def fetch_rows(qs, start: int, stop: int) -> list:
         return list(qs[start:stop])
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
-        if not start or not connection.features.allow_sliced_subqueries_with_in:
+        if not connection.features.allow_sliced_subqueries_with_in:
             return list(qs[start:stop])
         return list(qs.filter(pk__in=qs.values("pk")[start:stop]))
     return _rows_in_order(qs, list(qs.values_list("pk", flat=True)[start:stop]))
@@ -117,9 +120,13 @@ class CappedPaginator(Paginator):
         return number
 
     def page(self, number):
-        if not self.capped:
-            return super().page(number)
         number = self.validate_number(number)
+        if not self.capped:  # Django's page, its rows read by ``fetch_rows``
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(fetch_rows(self.object_list, bottom, top), number, self)
         bottom = (number - 1) * self.per_page
         rows = fetch_rows(self.object_list, bottom, bottom + self.per_page + 1)
         if not rows and number > 1:

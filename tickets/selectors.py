@@ -51,10 +51,38 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     # (requester, assignee); the organisation is a subquery on users, not a join, which made
     # the OR unindexable and "My tickets" take seconds at 100k tickets (docs/bench.md).
     mine = Q(requester_id=user.pk) | Q(assignee_id=user.pk)
-    if user.role == Role.CUSTOMER and user.organization_id and user.organization.members_see_all_tickets:
-        members = get_user_model()._default_manager.filter(organization_id=user.organization_id).values("pk")
-        mine |= Q(requester_id__in=members)
+    if user.role == Role.CUSTOMER and user.organization_id:
+        shares, assigned = _organization_shares(user)
+        if shares:
+            # The members include the user. Without the assignee branch (a customer is assigned a
+            # ticket only as a former technician) the list is one index range per member in the
+            # lists' order (ticket_live_requester_idx), read without the table: page 1, a deep
+            # page and the count at 7,000 shared tickets take an index walk, not a sort of rows.
+            members = get_user_model()._default_manager.filter(organization_id=user.organization_id).values("pk")
+            mine = Q(requester_id__in=members) | Q(assignee_id=user.pk) if assigned else Q(requester_id__in=members)
     return qs.filter(mine)
+
+
+def _organization_shares(user) -> tuple[bool, bool]:
+    """(the customer's organisation shares its tickets, a live ticket is assigned to the customer),
+    read with ``user.organization`` in one query when that is not loaded yet (it stays cached)."""
+    from django.db.models import Exists
+
+    assigned = Ticket.objects.filter(assignee_id=user.pk, deleted_at__isnull=True)
+    descriptor = get_user_model().organization
+    if descriptor.is_cached(user):
+        org = user.organization
+        if org is None or not org.members_see_all_tickets:
+            return False, False
+        if not hasattr(org, "assignee_has_tickets"):  # loaded elsewhere: ask once, keep the answer
+            org.assignee_has_tickets = assigned.exists()
+        return True, org.assignee_has_tickets
+    org = descriptor.get_queryset().annotate(assignee_has_tickets=Exists(assigned)).filter(
+        pk=user.organization_id).first()
+    if org is None:
+        return False, False
+    user.organization = org
+    return org.members_see_all_tickets, org.assignee_has_tickets
 
 
 def ticket_get_for(user, pk) -> Ticket:

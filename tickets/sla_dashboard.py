@@ -53,17 +53,33 @@ def _span(qs, done: str):
     return ExpressionWrapper(F(done) - F("created_at"), output_field=DurationField())
 
 
-def _stats(qs, done: str, n: int) -> dict:
+def _ranked(qs, done: str, counts: dict | None = None) -> tuple[dict, dict]:
     """Median and 90th percentile (nearest rank, as ``tickets.escalation.percentile``) of
-    ``done - created_at`` over ``qs``: the database numbers the rows by that span and returns
-    the two at those ranks (one query)."""
+    ``done - created_at`` over ``qs``, and ``counts`` (name -> ``Count(..., filter=...)``) over
+    the same rows, in one query: the database numbers the rows by that span, counts them in the
+    same window, and returns only the rows at the two ranks (each carrying the counts)."""
+    pcts = {"median": 50, "p90": 90}
+    windows = {"rn": Window(RowNumber(), order_by=[_span(qs, done).asc(), F("pk").asc()]),
+               "total": Window(Count("pk")),
+               **{name: Window(count) for name, count in (counts or {}).items()}}
+    ranked = qs.order_by().annotate(**windows).annotate(**{  # ceil(pct/100 * n), at least 1
+        f"rank_{key}": (F("total") * pct + 99) / 100 for key, pct in pcts.items()})
+    rows = list(ranked.filter(Q(rn=F("rank_median")) | Q(rn=F("rank_p90"))).values(
+        "rn", "total", done, "created_at", *(counts or {})))
+    if not rows:
+        return {"n": 0, "median": "–", "p90": "–"}, {name: 0 for name in counts or {}}
+    first = rows[0]
+    spans = {row["rn"]: row[done] - row["created_at"] for row in rows}
+    ranks = {key: max(1, -(-pct * first["total"] // 100)) for key, pct in pcts.items()}
+    stats = {"n": first["total"], **{key: humanize_span(spans[rank]) for key, rank in ranks.items()}}
+    return stats, {name: first[name] for name in counts or {}}
+
+
+def _stats(qs, done: str, n: int) -> dict:
+    """Median and 90th percentile of ``done - created_at`` over ``qs`` (``n`` rows; see ``_ranked``)."""
     if not n:
         return {"n": 0, "median": "–", "p90": "–"}
-    ranks = {key: max(1, -(-pct * n // 100)) for key, pct in (("median", 50), ("p90", 90))}  # ceil(pct/100*n)
-    found = {rn: end - start for rn, end, start in (
-        qs.order_by().annotate(rn=Window(RowNumber(), order_by=[_span(qs, done).asc(), F("pk").asc()]))
-        .filter(rn__in=set(ranks.values())).values_list("rn", done, "created_at"))}
-    return {"n": n, **{key: humanize_span(found[rank]) for key, rank in ranks.items()}}
+    return _ranked(qs, done)[0]
 
 
 def _day_index(field: str, dates: list) -> Case:
@@ -112,15 +128,16 @@ def period_report(visible, now: datetime, days: int = DAYS) -> dict:
 
     Everything is counted by the database over the window only (``responded_at`` and
     ``resolved_at`` have their own indexes), so the cost follows the month's volume, not the
-    size of the ticket history: counts, compliance and the per-day bars are aggregates, the two
-    percentiles are one ordered row each.
+    size of the ticket history: the per-day bars are one grouped aggregate (which also gives the
+    resolutions' counts), the percentiles one ranked query per kind, the responses' counts and
+    compliance counted in the same window as their ranks (three queries).
     """
     since = now - timedelta(days=days)
     responses = visible.filter(responded_at__gte=since, responded_at__lte=now)
     resolutions = visible.filter(resolved_at__gte=since, resolved_at__lte=now)
-    response_n = responses.aggregate(
-        n=Count("pk"), sla=Count("pk", filter=Q(response_due_at__isnull=False)),
-        met=Count("pk", filter=Q(responded_at__lte=F("response_due_at"))))
+    response_stats, response_n = _ranked(responses, "responded_at", {
+        "sla": Count("pk", filter=Q(response_due_at__isnull=False)),
+        "met": Count("pk", filter=Q(responded_at__lte=F("response_due_at")))})
     # One bar per day: resolutions within target, late, and without a policy.
     per_day = {"met": {}, "missed": {}, "none": {}}
     today = timezone.localdate(now)
@@ -151,7 +168,7 @@ def period_report(visible, now: datetime, days: int = DAYS) -> dict:
          date_format(bar["day"], "SHORT_DATE_FORMAT"), s["n"], s["kind"])
         for bar in bars for s in bar["segments"] if s["n"]))
     return {
-        "days": days, "response": _stats(responses, "responded_at", response_n["n"]), "rects": rects,
+        "days": days, "response": response_stats, "rects": rects,
         "resolution": _stats(resolutions, "resolved_at", resolution_n),
         "response_compliance": _share(response_n["met"], response_n["sla"]), "response_sla_n": response_n["sla"],
         "resolution_compliance": _share(resolution_met, resolution_sla),
@@ -159,8 +176,23 @@ def period_report(visible, now: datetime, days: int = DAYS) -> dict:
     }
 
 
-def _union_ids(querysets) -> list:
-    """The ids of several small ``values("pk")[:n]`` querysets, in one ``UNION ALL`` query.
+# What a ticket row of the dashboard's panels shows (dashboard_panel.html, sla_dashboard_lists.html:
+# reference, title, the badges with the SLA deadline, the assignee's name): the rows load these
+# and join the assignee alone, not the five tables of the lists.
+PANEL_FIELDS = (
+    "id", "title", "status", "priority", "escalation_level", "responded_at", "response_due_at",
+    "resolution_due_at", "resolved_at", "assignee", "assignee__first_name", "assignee__last_name",
+)
+
+
+def panel_rows(qs):
+    """``qs`` loading only what a dashboard panel's row shows (``PANEL_FIELDS``)."""
+    return qs.select_related(None).select_related("assignee").only(*PANEL_FIELDS)
+
+
+def _union_ids(querysets) -> list[tuple[int, int]]:
+    """(part, id) of several small ``values("pk")[:n]`` querysets, in one ``UNION ALL`` query,
+    each part's ids in its own order.
 
     As ``pk IN (...) OR pk IN (...)`` on the rows' query, PostgreSQL filtered every ticket of the
     table through the hashed subqueries (28 ms at 100,000 tickets); each part here is one index
@@ -170,21 +202,24 @@ def _union_ids(querysets) -> list:
     parts, params = [], []
     for i, qs in enumerate(querysets):
         sql, part_params = qs.query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS part{i}")  # nosec B608  # noqa: S608 - Django's SQL
+        parts.append(f"SELECT {i:d}, part{i}.* FROM ({sql}) AS part{i}")  # nosec B608  # noqa: S608 - Django's SQL
         params.extend(part_params)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        return [row[0] for row in cursor.fetchall()]
+        return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
-    """The ``n`` most overdue running tickets and the ``n`` due soonest within the window.
+def ticket_lists(visible, now: datetime, n: int, others: dict | None = None) -> dict[str, list]:
+    """``breached`` and ``at_risk`` (the ``n`` most overdue running tickets and the ``n`` due
+    soonest within the window) and each of ``others`` (name -> an ordered, sliced queryset of
+    ``visible``), in two queries whatever their number: all the lists' ids in one ``UNION ALL``,
+    then their rows by id (``PANEL_FIELDS``, the assignee joined).
 
     A ticket's deadline here is the earlier of its pending response due time and its resolution
     due time. Each kind of deadline has a partial index over running tickets only
     (``ticket_run_response_due_idx``, ``ticket_run_resolve_due_idx``), so each list's candidates
     are the first ``n`` rows of two index ranges, whatever the backlog; the top ``n`` of the
-    merged candidates is the top ``n`` overall. One query for both lists.
+    merged candidates is the top ``n`` overall.
     """
     running = visible.filter(status_in(RUNNING))
     pending_response = running.filter(responded_at__isnull=True, response_due_at__isnull=False)
@@ -198,31 +233,48 @@ def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
         .order_by(by_response),
         running.filter(resolution_due_at__gte=now, resolution_due_at__lt=soon).exclude(late).order_by(by_resolution),
     ]
-    ids = _union_ids([qs.values("pk")[:n] for qs in candidates])
+    others = others or {}
+    parts = [qs.values("pk")[:n] for qs in candidates] + [qs.values("pk") for qs in others.values()]
+    tagged = _union_ids(parts)
+    rows = {t.pk: t for t in panel_rows(visible.filter(pk__in={pk for _part, pk in tagged}).order_by())}
     far = datetime.max.replace(tzinfo=now.tzinfo)
 
     def deadline(t):
         pending = t.response_due_at if t.responded_at is None and t.response_due_at else far
         return min(pending, t.resolution_due_at or far), t.pk
 
-    rows = sorted(visible.filter(pk__in=ids).select_related(*selectors.LIST_RELATED), key=deadline)
-    breached = [t for t in rows if deadline(t)[0] < now]
-    at_risk = [t for t in rows if now <= deadline(t)[0] < soon]
-    return breached[:n], at_risk[:n]
+    deadlines = sorted({rows[pk] for part, pk in tagged if part < len(candidates) and pk in rows}, key=deadline)
+    out = {"breached": [t for t in deadlines if deadline(t)[0] < now][:n],
+           "at_risk": [t for t in deadlines if now <= deadline(t)[0] < soon][:n]}
+    for i, name in enumerate(others, start=len(candidates)):
+        out[name] = [rows[pk] for part, pk in tagged if part == i and pk in rows]
+    return out
 
 
-def panels(request, *, matrix: dict | None = None) -> list[dict]:
-    """``matrix``: the open matrix when the caller already has it (the tickets panel counts by it)."""
+def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
+    """The ``n`` most overdue running tickets and the ``n`` due soonest (see ``ticket_lists``)."""
+    lists = ticket_lists(visible, now, n)
+    return lists["breached"], lists["at_risk"]
+
+
+def escalated_tickets(visible):
+    """Open escalated tickets, highest level first, along ticket_escalated_open_idx."""
+    return visible.filter(status_in((*RUNNING, Status.ON_HOLD)), escalation_level__gt=0) \
+        .order_by("-escalation_level", "-escalated_at")
+
+
+def panels(request, *, matrix: dict | None = None, lists: dict | None = None, now: datetime | None = None
+           ) -> list[dict]:
+    """``matrix``: the open matrix when the caller already has it (the tickets panel counts by it);
+    ``lists``: the ``ticket_lists`` with ``escalated`` (8), when the caller read them with its own."""
     user = request.user
     if user.role != "admin":
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     visible = selectors.tickets_visible_to(user)
-    related = selectors.LIST_RELATED
-    breached, at_risk = _deadline_lists(visible, now, 8)
-    # Read along ticket_escalated_open_idx (open tickets only, highest level first).
-    escalated = visible.filter(status_in((*RUNNING, Status.ON_HOLD)), escalation_level__gt=0) \
-        .select_related(*related).order_by("-escalation_level", "-escalated_at")
+    if lists is None:
+        lists = ticket_lists(visible, now, 8, {"escalated": escalated_tickets(visible)[:8]})
+    breached, at_risk, escalated = lists["breached"], lists["at_risk"], lists["escalated"]
     queue = reverse("tickets:queue")
     return [
         {"template": TEMPLATE, "title": _("Service levels"), "matrix": matrix or open_matrix(visible),
@@ -233,7 +285,7 @@ def panels(request, *, matrix: dict | None = None) -> list[dict]:
             {"title": _("At risk (due within %(n)s hours)") % {"n": f"{due_soon_window().total_seconds() / 3600:g}"},
              "tickets": at_risk,
              "more": queue + "?sla=due_soon", "empty": _("Nothing due soon."), "id": "sla-at-risk"},
-            {"title": _("Escalated"), "tickets": list(escalated[:8]), "more": queue + "?escalated=on",
+            {"title": _("Escalated"), "tickets": escalated, "more": queue + "?escalated=on",
              "empty": _("No escalated tickets."), "id": "sla-escalated"},
         ]},
     ]

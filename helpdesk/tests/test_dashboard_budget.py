@@ -17,8 +17,11 @@ from tickets import services
 
 pytestmark = pytest.mark.django_db
 
-# Queries for one dashboard view with the demo data (session, user, every panel).
-BUDGET = {Role.ADMIN: 26, Role.ENGINEER: 14, Role.TECHNICIAN: 12, Role.CUSTOMER: 10}
+# Queries for one dashboard view with the demo data (session, user, every panel). The admin's is
+# exact: 16 since its ticket panels read their ids in one query and their rows in one more, the
+# month's response counts come with its ranked rows, and the people panel counts in one (21
+# before, docs/bench.md).
+BUDGET = {Role.ADMIN: 16, Role.ENGINEER: 14, Role.TECHNICIAN: 12, Role.CUSTOMER: 10}
 
 
 def _count(client) -> int:
@@ -46,3 +49,5 @@ def test_dashboard_costs_a_fixed_number_of_queries(role, client, settings):
     after = _count(client)
     assert after == before, f"{role} dashboard: {before} queries, then {after} with more data"
     assert before <= BUDGET[role], f"{role} dashboard: {before} queries (budget {BUDGET[role]})"
+    if role == Role.ADMIN:
+        assert before == BUDGET[role], f"admin dashboard: {before} queries, expected {BUDGET[role]}"

@@ -99,3 +99,24 @@ def test_sqlite_reads_the_partial_indexes(users, backlog):
             plan = " / ".join(row[-1] for row in cursor.fetchall())
         assert index in plan, plan
         assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_panel_lists_are_their_own_queries_rows_read_by_id(users, backlog, django_assert_num_queries):
+    """The admin's ticket lists (approval, escalated, jobs, deadlines) come from one ids query and
+    one rows query, each list exactly as its own query orders it, rows loading what a panel shows."""
+    from tickets.sla_dashboard import escalated_tickets, ticket_lists
+
+    now = backlog
+    visible = selectors.tickets_visible_to(users["admin"])
+    for n, t in enumerate(visible.filter(status__in=(Status.NEW, Status.ASSIGNED)).order_by("id")[:12]):
+        Ticket.objects.filter(pk=t.pk).update(escalation_level=1 + n % 3, escalated_at=now - n * H)
+    others = {"approval": visible.filter(status=Status.NEW).order_by("created_at")[:5],
+              "escalated": escalated_tickets(visible)[:8],
+              "jobs": selectors.jobs_for(users["technician"])[:5]}
+    with django_assert_num_queries(2):
+        lists = ticket_lists(visible, now, 8, others)
+    for name, qs in others.items():
+        assert len(qs) >= 5 and [t.pk for t in lists[name]] == [t.pk for t in qs], name
+    assert [t.pk for t in lists["breached"]] == [t.pk for t in _deadline_lists(visible, now, 8)[0]]
+    row = lists["approval"][0]
+    assert {"description", "requester_id", "site_id", "location_id", "category_id"} <= row.get_deferred_fields()

@@ -228,6 +228,40 @@ def test_visibility(users, other_customer):
         ticket_get_for(users["admin"], "abc")
 
 
+def test_a_customer_of_a_sharing_organisation_also_sees_the_tickets_assigned_to_them(users, other_customer,
+                                                                                    django_assert_num_queries):
+    """A former technician made a customer keeps the jobs assigned to them in view, beside the
+    organisation's tickets; the sharing flag and that check cost the one query that loads the
+    organisation."""
+    from accounts.models import Organization, User
+
+    org = Organization.objects.create(name="Acme", members_see_all_tickets=True)
+    users["customer"].organization = org
+    users["customer"].save()
+    colleague = make_user(Role.CUSTOMER, organization=org)
+    own, theirs = make_ticket(requester=users["customer"]), make_ticket(requester=colleague)
+    job = make_ticket(requester=other_customer, status=Status.ASSIGNED, assignee=users["technician"])
+    make_ticket(requester=other_customer)
+    customer = User.objects.get(pk=users["customer"].pk)
+    with django_assert_num_queries(2):  # the organisation (with the check), then the tickets
+        assert set(tickets_visible_to(customer)) == {own, theirs}
+    Ticket.objects.filter(pk=job.pk).update(assignee=users["customer"])
+    customer = User.objects.get(pk=users["customer"].pk)
+    assert set(tickets_visible_to(customer)) == {own, theirs, job}
+    assert customer.organization == org  # loaded once, cached for the request
+    with django_assert_num_queries(1):  # organisation and check kept for the request: the tickets
+        assert set(tickets_visible_to(customer)) == {own, theirs, job}
+    customer = User.objects.select_related("organization").get(pk=users["customer"].pk)
+    with django_assert_num_queries(2):  # organisation loaded elsewhere: the check, then the tickets
+        assert set(tickets_visible_to(customer)) == {own, theirs, job}
+    with django_assert_num_queries(1):
+        assert set(tickets_visible_to(customer)) == {own, theirs, job}
+    org.members_see_all_tickets = False
+    org.save()
+    customer = User.objects.get(pk=users["customer"].pk)
+    assert set(tickets_visible_to(customer)) == {own, job}
+
+
 def test_delete_and_restore_are_admin_only_and_audited(users):
     ticket = make_ticket(requester=users["customer"])
     with pytest.raises(PermissionDenied):

@@ -47,6 +47,34 @@ def test_period_report_medians_and_compliance(board):
     assert sum(bar["total"] for bar in report["bars"]) == 3 and len(report["bars"]) == 30
 
 
+@pytest.mark.parametrize("minutes", [[], [30], [30, 90], [10, 20, 30, 40, 50, 70, 80, 90, 100, 200, 300]])
+def test_period_report_response_times_and_compliance(board, minutes, django_assert_num_queries):
+    """First responses: counts, compliance (due in 60 minutes) and nearest-rank median and 90th
+    percentile come from one ranked query, equal to the Python definition, for any number of rows."""
+    import math
+
+    from tickets.sla import humanize_span
+
+    now = board["now"]
+    Ticket.objects.update(responded_at=None)
+    for n, m in enumerate(minutes):
+        t = sla_ticket(requester=board["late"].requester, created=now - timedelta(days=2, minutes=n),
+                       title=f"Answered {n}")
+        Ticket.objects.filter(pk=t.pk).update(responded_at=t.created_at + timedelta(minutes=m))
+    with django_assert_num_queries(3):  # responses ranked with their counts, resolutions by day, ranked
+        report = period_report(Ticket.objects.all(), now)
+    spans = sorted(timedelta(minutes=m) for m in minutes)
+
+    def rank(pct):
+        return humanize_span(spans[max(1, math.ceil(pct / 100 * len(spans))) - 1])
+
+    expected = {"n": len(spans), "median": rank(50), "p90": rank(90)} if spans else {"n": 0, "median": "–", "p90": "–"}
+    assert report["response"] == expected
+    met = sum(m <= 60 for m in minutes)
+    assert report["response_sla_n"] == len(minutes)
+    assert report["response_compliance"] == (round(100 * met / len(minutes)) if minutes else None)
+
+
 @pytest.mark.parametrize("role, sees", [("admin", True), ("engineer", False), ("technician", False),
                                         ("customer", False)])
 def test_dashboard_panels_by_role(client_for, users, board, role, sees, django_assert_max_num_queries):

@@ -155,3 +155,43 @@ def test_the_deleted_list_and_the_vehicle_counts_read_their_indexes(users):
     if connection.vendor == "sqlite":
         # PostgreSQL may as well take the foreign key's own index on a test-sized table.
         assert "ticket_live_vehicle_idx" in _plan(vehicle_list())
+
+
+@pytest.fixture
+def shared(users, other_customer):
+    """A customer whose organisation shares its tickets, with a colleague's tickets and others'."""
+    from accounts.models import Organization, Role
+
+    org = Organization.objects.create(name="Shared", members_see_all_tickets=True)
+    for user in (users["customer"], other_customer):
+        user.organization = org
+        user.save()
+    from accounts.models import User
+    from accounts.tests.factories import make_user
+
+    # As on the bench, the organisation's tickets are a small share of the table, raised by
+    # fewer people than all requesters together.
+    outsiders = [make_user(Role.CUSTOMER) for _ in range(20)]
+    for n in range(200):
+        make_ticket(requester=outsiders[n % 20])
+    tickets = [make_ticket(requester=[users["customer"], other_customer][n % 2]) for n in range(12)]
+    return {"user": User.objects.get(pk=users["customer"].pk), "tickets": tickets}
+
+
+def test_an_organisations_list_is_read_from_its_index_alone(shared):
+    """The shared list's count walks ticket_live_requester_idx (one range per member) without
+    reading the table, its pages read an index, and a page holds exactly the list's rows. (At
+    100,000 tickets SQLite and PostgreSQL read the pages from the members' ranges too.)"""
+    qs = selectors.ticket_rows_only(selectors.ticket_list(user=shared["user"]))
+    assert [t.pk for t in CappedPaginator(qs, 5).page(2)] == sorted(
+        (t.pk for t in shared["tickets"]), reverse=True)[5:10]  # created in order: newest = highest id
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    ids = qs.values("pk")
+    count = _plan(ids.order_by().values("pk")[:10001])
+    assert "COVERING INDEX ticket_live_requester_idx" in count, count
+    for part in (ids[:26], ids[50:76], ids.filter(created_at__lt=shared["tickets"][6].created_at)[:26]):
+        plan = _plan(part)  # the members' ranges, or (a small table) the order's own index
+        assert "COVERING INDEX ticket_live_requester_idx" in plan or "INDEX ticket_live_created_idx" in plan, plan
