@@ -259,11 +259,16 @@ def build_world(tickets: int, rng: random.Random, summary: Summary) -> World:
             seq += 1
             first, last = _name(rng)
             email = LOGIN_EMAILS[role.value] if i == 0 else f"{role.value}{i}@{BENCH_DOMAIN}"
+            organization = rng.choice(orgs) if role == Role.CUSTOMER and i % 2 == 0 else None
+            if role == Role.CUSTOMER and i == 0:
+                # The login customer's organisation shares its tickets: "My tickets" is the
+                # organisation's (thousands), the heavier of the two visibility rules.
+                organization = orgs[0]
             users.append(User(
                 email=email, first_name=first, last_name=last, role=role, password=password,
                 is_staff=role == Role.ADMIN, email_confirmed_at=now,
                 phone=_uk_mobile(seq) if role in (Role.ENGINEER, Role.TECHNICIAN) or i % 4 == 0 else "",
-                organization=rng.choice(orgs) if role == Role.CUSTOMER and i % 2 == 0 else None,
+                organization=organization,
                 date_joined=now - timedelta(days=rng.randint(30, 1500)),
             ))
     User.objects.bulk_create(users, batch_size=2000)

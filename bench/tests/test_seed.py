@@ -46,6 +46,7 @@ def test_every_role_and_every_status(seeded):
     # The login customer has many tickets ("My tickets" is long), staff have profiles.
     heavy = User.objects.get(email=LOGIN_EMAILS["customer"])
     assert heavy.tickets.count() >= N // 50
+    assert heavy.organization.members_see_all_tickets  # and sees the organisation's tickets too
     field_staff = User.objects.filter(role__in=[Role.ENGINEER, Role.TECHNICIAN], email__endswith=BENCH_DOMAIN)
     assert StaffProfile.objects.filter(user__in=field_staff).count() == field_staff.count()
 
