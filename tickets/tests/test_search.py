@@ -175,3 +175,19 @@ def test_a_search_costs_the_queries_of_the_plain_list(client_for, api, users, ur
     plain_list = _count(client, base)
     assert _count(client, base + "?q=leaking") == plain_list
     assert _count(client, base + "?q=le") == plain_list
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_search_index_command_re_indexes_tickets(users):
+    import io
+
+    from django.core.management import call_command
+
+    if SQLITE:
+        with connection.cursor() as cursor:
+            search.SQLITE_INDEX.drop_triggers(cursor)
+    ticket = make_ticket(requester=users["customer"], title="Skylight leaking", description="Atrium.")
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "tickets: " in out.getvalue() and "articles: " in out.getvalue()
+    assert found("skylight") == {ticket.pk}
