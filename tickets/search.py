@@ -69,7 +69,9 @@ class FtsMatch(Expression):
     def as_sql(self, compiler, connection):
         fts = SQLITE_INDEX.fts
         column = f"{connection.ops.quote_name(compiler.query.get_initial_alias())}.id"
-        probe = "+" if compiler.query.order_by else ""
+        query = compiler.query
+        ordered = query.order_by or (query.default_ordering and query.get_meta().ordering)
+        probe = "+" if ordered else ""
         # Only constants are formatted into the SQL; the phrase is a bound parameter.
         return f"{probe}{column} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [self.phrase]  # nosec B608  # noqa: S608
 

@@ -96,8 +96,12 @@ def test_the_count_and_the_page_use_the_index(tickets, users):
     count, page = _plan(listed.order_by().values("pk")[:10001]), _plan(listed[:25])
     if SQLITE:
         # the count is driven by the match; the page walks its sort index and probes the match
-        assert "VIRTUAL TABLE INDEX" in count and "USING INTEGER PRIMARY KEY (rowid=?)" in count
+        assert "VIRTUAL TABLE INDEX" in count and "SEARCH tickets_ticket USING INTEGER PRIMARY KEY" in count
         assert "VIRTUAL TABLE INDEX" in page and "LIST SUBQUERY" in page
+        assert "SEARCH tickets_ticket USING INTEGER PRIMARY KEY" not in page
+        # Meta.ordering sorts too: a page, planned as one
+        assert "+" + '"tickets_ticket".id IN' in str(Ticket.objects.filter(search.text_match("leak"))[:25].query)
+        assert "+" not in str(Ticket.objects.filter(search.text_match("leak")).order_by().query)
     else:
         plan = _plan(Ticket.objects.filter(search.text_match("leak")).values("pk"))
         assert "ticket_title_trgm_idx" in plan and "ticket_description_trgm_idx" in plan
