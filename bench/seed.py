@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, Role, User
@@ -39,7 +39,6 @@ from facilities.models import (
     Vehicle,
 )
 from tickets.models import Category, Comment, Photo, Priority, Status, Ticket, TicketEvent
-from tickets.search import SQLITE_INDEX, install_search_index
 
 BENCH_DOMAIN = "bench.fixdesk.test"
 BENCH_PASSWORD = "fixdesk-bench"  # noqa: S105 - a benchmark database's known password
@@ -475,28 +474,9 @@ def seed(*, tickets: int, stdout=None, rng_seed: int = 11, chunk: int = 5000, ye
          long_history: bool = True) -> Summary:
     """Add ``tickets`` tickets (building the bench world first if needed); prints progress to ``stdout``."""
     out = stdout or sys.stdout
-    began = time.monotonic()
-    # The ticket search index's triggers (SQLite) would index every inserted ticket one by one
-    # (20,000 tickets: 14.5 s against 10.6 s without): drop them, load, and index once at the end.
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            SQLITE_INDEX.drop_triggers(cursor)
-    try:
-        summary = _seed(tickets=tickets, out=out, rng_seed=rng_seed, chunk=chunk, years=years,
-                        long_history=long_history, began=began)
-    finally:
-        indexing = time.monotonic()
-        done = install_search_index(rebuild=connection.vendor == "sqlite")
-        out.write(f"  ticket search index: {done} in {time.monotonic() - indexing:.1f} s\n")
-    summary.seconds = round(time.monotonic() - began, 1)
-    _analyze()
-    return summary
-
-
-def _seed(*, tickets: int, out, rng_seed: int, chunk: int, years: float, long_history: bool,
-          began: float) -> Summary:
     rng = random.Random(rng_seed)
     summary = Summary()
+    began = time.monotonic()
     with explicit_timestamps(Ticket, Comment, TicketEvent, Photo), transaction.atomic():
         world = load_world()
         if world is None:
@@ -540,10 +520,14 @@ def _seed(*, tickets: int, out, rng_seed: int, chunk: int, years: float, long_hi
                       f"{rate:8,.0f}/s  ETA {eta:6.0f} s\n")
             if hasattr(out, "flush"):
                 out.flush()
+    summary.seconds = round(time.monotonic() - began, 1)
+    _analyze()
     return summary
 
 
 def _analyze() -> None:
     """Refresh the planner's statistics: a freshly bulk-loaded table otherwise gets poor plans."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
