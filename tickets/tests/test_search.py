@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tickets import search, selectors
 from tickets.models import Ticket
@@ -15,7 +17,7 @@ from tickets.tests.conftest import make_ticket
 SQLITE = connection.vendor == "sqlite"
 
 TEXTS = [
-    ("Water LEAK under sink", "Dripping since Monday."),
+    ("Water LEAK under sink", "Dripping since Monday. Leek soup, lake, KALE."),
     ("Boiler pressure low", "Gauge shows 0.5 bar; 100% sure it is the valve."),
     ("Printer jams", 'Error "13.A2" on every job, tray_2 empty.'),
     ("Noise", "Rattle 50%_off the fan? Use \\ backslash."),
@@ -195,3 +197,35 @@ def test_rebuild_search_index_command_re_indexes_tickets(users):
     call_command("rebuild_search_index", stdout=out)
     assert "tickets: " in out.getvalue() and "articles: " in out.getvalue()
     assert found("skylight") == {ticket.pk}
+
+
+def test_a_reference_finds_its_ticket_besides_the_text(tickets, users):
+    by_ref = selectors.ticket_list(user=users["admin"], filters={"q": tickets[3].reference})
+    assert {t.pk for t in by_ref} == {tickets[3].pk}
+    number = str(tickets[1].pk)  # "2": a reference and a substring ("100%" is in ticket 2's text too)
+    listed = {t.pk for t in selectors.ticket_list(user=users["admin"], filters={"q": number})}
+    assert listed == plain(number) | {tickets[1].pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_fts5_table_the_plain_filter_answers(users):
+    if not SQLITE:
+        pytest.skip("SQLite only")
+    ticket = make_ticket(requester=users["customer"], title="Draughty corridor", description="Cold air.")
+    search.uninstall_search_index()
+    try:
+        assert not search.SQLITE_INDEX.ready(connection)
+        assert "tickets_ticket_fts" not in str(Ticket.objects.filter(search.text_match("draught")).query)
+        assert found("DRAUGHT") == {ticket.pk}
+    finally:
+        search.install_search_index()
+    assert search.SQLITE_INDEX.ready(connection) and found("draught") == {ticket.pk}
+
+
+ALPHABET = "aAeElLkK %_\"'\\éÉß日本 .-"
+
+
+@given(q=st.text(alphabet=ALPHABET, min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_finds_what_icontains_finds(tickets, q):
+    assert found(q) == plain(q)
