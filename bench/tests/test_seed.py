@@ -133,4 +133,3 @@ def test_command_seeds(db):
     call_command("bench_seed", "--tickets", "60", "--no-long-history", stdout=out)
     assert Ticket.objects.count() == 60
     assert "Added 60 tickets" in out.getvalue()
-
