@@ -47,11 +47,10 @@ CANDIDATES = {
         "CREATE INDEX ticket_site_status_idx ON tickets_ticket (site_id, status, created_at DESC)",
         "CREATE INDEX ticket_site_status_idx ON tickets_ticket (site_id, status, created_at DESC)",
     ),
-    "ticket_title_trgm_idx": (
-        None,  # SQLite: LIKE '%x%' cannot use a b-tree; FTS5 is the answer there
-        "CREATE INDEX ticket_title_trgm_idx ON tickets_ticket USING gin (title gin_trgm_ops, description "
-        "gin_trgm_ops)",
-    ),
+    # What tickets/0011_search_index creates (tickets/search.py): the expressions icontains compares.
+    **{name: (None,  # SQLite: LIKE '%x%' cannot use a b-tree; the migration's FTS5 trigram table serves it
+              f'CREATE INDEX {name} ON tickets_ticket USING gin ((UPPER("{column}"::text)) gin_trgm_ops)')
+       for name, column in (("ticket_title_trgm_idx", "title"), ("ticket_description_trgm_idx", "description"))},
 }
 
 
@@ -137,7 +136,10 @@ def main(argv=None) -> int:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, (lite, post) in CANDIDATES.items():
             ddl = post if pg else lite
-            if ddl:
+            # An index a migration already made is measured as it is, and never dropped here.
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s" if pg else
+                           "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+            if ddl and not cursor.fetchone():
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
                 cursor.execute(ddl)
                 created.append(name)

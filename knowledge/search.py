@@ -24,8 +24,10 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
+from helpdesk.fts import Fts5Index
+
 TABLE = "knowledge_article"
-FTS_TABLE = "knowledge_article_fts"
+FTS_TABLE = f"{TABLE}_fts"
 GIN_INDEX = "knowledge_article_search_gin"
 # PostgreSQL: a stored generated column holding the weighted vector (not a Django field: the
 # database keeps it current on every insert and update), so ranking reads it instead of
@@ -50,9 +52,6 @@ other our ours out over own same she should so some such than that the their the
 this those through to too under until up very was we were what when where which while who whom why will
 with would you your yours
 """.split())
-
-_fts_ready: dict[str, bool] = {}
-
 
 def candidates() -> int:
     """How many matches at most are ranked for one search (``KNOWLEDGE_SEARCH_CANDIDATES``):
@@ -83,18 +82,9 @@ def backend_name(conn=None) -> str:
         return "basic"
     if conn.vendor == "postgresql":
         return "postgres"
-    if conn.vendor == "sqlite" and _has_fts(conn):
+    if conn.vendor == "sqlite" and SQLITE_INDEX.ready(conn):
         return "fts5"
     return "basic"
-
-
-def _has_fts(conn) -> bool:
-    key = f"{conn.alias}:{conn.settings_dict.get('NAME')}"
-    if key not in _fts_ready:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
-            _fts_ready[key] = cursor.fetchone() is not None
-    return _fts_ready[key]
 
 
 def search_articles(qs: QuerySet, text: str, *, match_all: bool = True, title_only: bool = False) -> QuerySet:
@@ -192,29 +182,7 @@ def _basic(qs, words, match_all, title_only=False):
 
 # Index maintenance --------------------------------------------------------------------------
 
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_article_fts USING fts5(title, body, "
-    "content='knowledge_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_ai AFTER INSERT ON knowledge_article BEGIN "
-    "INSERT INTO knowledge_article_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_ad AFTER DELETE ON knowledge_article BEGIN "
-    "INSERT INTO knowledge_article_fts(knowledge_article_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); END",
-    "CREATE TRIGGER IF NOT EXISTS knowledge_article_fts_au AFTER UPDATE OF title, body ON knowledge_article BEGIN "
-    "INSERT INTO knowledge_article_fts(knowledge_article_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO knowledge_article_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-]
-SQLITE_TRIGGERS = [f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"]
-
-
-def _sqlite_has_fts5(cursor) -> bool:
-    try:
-        cursor.execute("CREATE VIRTUAL TABLE temp.knowledge_fts5_probe USING fts5(x)")
-        cursor.execute("DROP TABLE temp.knowledge_fts5_probe")
-        return True
-    except Exception:  # noqa: BLE001 - a build without FTS5 raises OperationalError
-        return False
+SQLITE_INDEX = Fts5Index(TABLE, ("title", "body"), "porter unicode61 remove_diacritics 2")
 
 
 def install_search_index(conn=None, *, rebuild: bool = False) -> str:
@@ -225,7 +193,6 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
     ``rebuild_search_index`` command.
     """
     conn = conn or connection
-    _fts_ready.clear()
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             # The generated column and its index are always current: nothing to rebuild, only to
@@ -250,28 +217,14 @@ def install_search_index(conn=None, *, rebuild: bool = False) -> str:
             return f"postgres: {' and '.join(done)} created" if done else "postgres: GIN index present (always current)"
         if conn.vendor != "sqlite":
             return f"{conn.vendor}: no full-text index (basic search)"
-        if not _sqlite_has_fts5(cursor):
-            return "sqlite without FTS5: basic search"
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
-                       [f"{FTS_TABLE}%"])
-        present = {row[0] for row in cursor.fetchall()}
-        missing = FTS_TABLE not in present or any(t not in present for t in SQLITE_TRIGGERS)
-        for statement in SQLITE_DDL:
-            cursor.execute(statement)
-        if rebuild or missing:
-            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # nosec B608  # noqa: S608
-            return "sqlite: FTS5 index rebuilt"
-        return "sqlite: FTS5 index present"
+        return SQLITE_INDEX.install(cursor, rebuild=rebuild)
 
 
 def uninstall_search_index(conn=None) -> None:
     conn = conn or connection
-    _fts_ready.clear()
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
             cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}")
         elif conn.vendor == "sqlite":
-            for trigger in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            SQLITE_INDEX.uninstall(cursor)

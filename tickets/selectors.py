@@ -14,6 +14,7 @@ from django.http import Http404
 from accounts.models import Role
 from tickets.models import OPEN_STATUSES, Comment, Macro, Status, Ticket, TicketEvent
 from tickets.permissions import can_see_internal
+from tickets.search import text_match
 
 LIST_RELATED = ("requester", "assignee", "category", "site", "location")
 
@@ -122,7 +123,7 @@ def ticket_list(*, user, filters: dict | None = None, sort: str = "", base: Quer
         qs = sla_filter(qs, filters["sla"], timezone.now())
     q = (filters.get("q") or "").strip()
     if q:
-        match = Q(title__icontains=q) | Q(description__icontains=q)
+        match = text_match(q)
         ref = Ticket.pk_from_reference(q)
         if ref is not None:
             match |= Q(pk=ref)

@@ -35,6 +35,13 @@ def test_counts_and_progress(seeded):
     ]
 
 
+def test_the_ticket_search_index_is_kept_current_while_seeding(seeded):
+    from tickets.search import text_match
+
+    leak = Ticket.objects.filter(title__icontains="leak") | Ticket.objects.filter(description__icontains="leak")
+    assert set(Ticket.objects.filter(text_match("leak"))) == set(leak) != set()
+
+
 def test_every_role_and_every_status(seeded):
     roles = set(User.objects.filter(email__endswith=BENCH_DOMAIN).values_list("role", flat=True))
     assert roles == {r.value for r in Role}
