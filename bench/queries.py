@@ -47,7 +47,7 @@ CANDIDATES = {
         "CREATE INDEX ticket_site_status_idx ON tickets_ticket (site_id, status, created_at DESC)",
         "CREATE INDEX ticket_site_status_idx ON tickets_ticket (site_id, status, created_at DESC)",
     ),
-    # What tickets/0011_search_index creates (tickets/search.py): the expressions icontains compares.
+    # What tickets/0012_search_index creates (tickets/search.py): the expressions icontains compares.
     **{name: (None,  # SQLite: LIKE '%x%' cannot use a b-tree; the migration's FTS5 trigram table serves it
               f'CREATE INDEX {name} ON tickets_ticket USING gin ((UPPER("{column}"::text)) gin_trgm_ops)')
        for name, column in (("ticket_title_trgm_idx", "title"), ("ticket_description_trgm_idx", "description"))},

@@ -17,6 +17,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0010_deleted_vehicle_event_indexes")]
+    dependencies = [("tickets", "0011_live_requester_index")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
