@@ -16,11 +16,12 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import Role
+from helpdesk.tests.qcluster import database_url as _database_url
+from helpdesk.tests.qcluster import wait_for
 from helpdesk.tests.test_reliability_worker_killed import _kill_group, _start_cluster
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from notifications.tests import helpers
 from notifications.tests.fakes import FakeSmsGateway, FakeSmtpServer
-from notifications.tests.test_integration_qcluster import _database_url, wait_for
 from tickets.models import Status, Ticket, TicketEvent
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

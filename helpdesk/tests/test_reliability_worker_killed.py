@@ -7,23 +7,21 @@ the notifications integration test's helpers. Needs a database a second process 
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django_q.tasks import async_task
 
 from accounts.models import Role
+from helpdesk.tests.qcluster import database_url as _database_url
+from helpdesk.tests.qcluster import start_cluster, wait_for
 from notifications import tasks
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.tests import helpers
 from notifications.tests.fakes import FakeSmtpServer
-from notifications.tests.test_integration_qcluster import _database_url, wait_for
 from tickets.models import Status
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -87,13 +85,8 @@ class HangingSmsGateway:
 
 
 def _start_cluster(smtp, gateway, log_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.tests.settings_qcluster_kill",
-           "DATABASE_URL": _database_url(), "FAKE_SMTP_PORT": str(smtp.port), "FAKE_SMS_URL": gateway.url,
-           "NOTIFICATIONS_RETRY_BASE_SECONDS": "1", "Q_SYNC": "0"}
-    log = open(log_path, "a")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True)
-    return proc, log
+    return start_cluster("helpdesk.tests.settings_qcluster_kill", log_path, FAKE_SMTP_PORT=str(smtp.port),
+                         FAKE_SMS_URL=gateway.url, NOTIFICATIONS_RETRY_BASE_SECONDS="1")
 
 
 def _kill_group(proc, sig):

@@ -6,69 +6,31 @@ worker share the "shared" cache: its table in the test database in the default p
 database a second process can see: PostgreSQL, or the file SQLite test database set in
 knowledge/tests/conftest.py."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Success, Task
 
+from helpdesk.tests.qcluster import start_cluster, stop_cluster, wait_for
 from knowledge import reliability
 from tickets.services import ticket_create
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-WAIT = 90  # seconds: an upper bound for a slow shared machine, not a performance assertion
 FUNC = "knowledge.reliability.refresh_task"
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        name = str(db["NAME"])
-        if "memory" in name:
-            pytest.skip("the test database is in memory: a second process cannot see it")
-        return f"sqlite:///{Path(name).resolve()}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def wait_for(predicate, what: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"gave up waiting for: {what}")
 
 
 @pytest.fixture
 def cluster(tmp_path):
     # The same environment as this process (its broker, REDIS_URL, and its shared cache, CACHE_URL /
     # SHARED_CACHE_URL), on the test database.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings_test", "DATABASE_URL": _database_url(),
-           "Q_SYNC": "0"}
-    log = open(tmp_path / "qcluster.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True)
+    proc, log = start_cluster("helpdesk.settings_test", tmp_path / "qcluster.log")
     yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
-    if proc.returncode not in (0, -signal.SIGTERM):
-        print((tmp_path / "qcluster.log").read_text()[-3000:])
+    stop_cluster(proc, log, tmp_path / "qcluster.log")
 
 
 def _vrv(figures):

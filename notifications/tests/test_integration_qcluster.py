@@ -5,49 +5,19 @@ Needs the file-based SQLite test database set in notifications/tests/conftest.py
 so the worker process sees the rows this test commits.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django_q.tasks import async_task
 
 from accounts.models import Role
+from helpdesk.tests.qcluster import start_cluster, stop_cluster, wait_for
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.tests import helpers
 from notifications.tests.fakes import FakeSmsGateway, FakeSmtpServer
 from tickets.models import Status
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-WAIT = 90  # seconds: an upper bound for a slow shared machine, not a performance assertion
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        name = str(db["NAME"])
-        if "memory" in name:
-            pytest.skip("the test database is in memory: a second process cannot see it")
-        return f"sqlite:///{Path(name).resolve()}"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def wait_for(predicate, what: str):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"gave up waiting for: {what}")
-
 
 @pytest.fixture
 def fakes():
@@ -60,30 +30,11 @@ def fakes():
 @pytest.fixture
 def cluster(fakes, tmp_path):
     gateway, smtp = fakes
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "notifications.tests.settings_qcluster",
-        "DATABASE_URL": _database_url(),
-        "FAKE_SMTP_PORT": str(smtp.port),
-        "FAKE_SMS_URL": gateway.url,
-        "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
-        "Q_SYNC": "0",
-    }
-    log = open(tmp_path / "qcluster.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
-    )
+    proc, log = start_cluster("notifications.tests.settings_qcluster", tmp_path / "qcluster.log",
+                              FAKE_SMTP_PORT=str(smtp.port), FAKE_SMS_URL=gateway.url,
+                              NOTIFICATIONS_RETRY_BASE_SECONDS="1")
     yield proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    if proc.returncode not in (0, -signal.SIGTERM):
-        print((tmp_path / "qcluster.log").read_text()[-3000:])
+    stop_cluster(proc, log, tmp_path / "qcluster.log")
 
 
 def test_qcluster_sends_every_delivery_exactly_once_after_outages(user_factory, fakes, cluster):
