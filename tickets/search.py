@@ -76,11 +76,13 @@ class FtsMatch(Expression):
     and probing the match read all 100,000 entries of that index). Without (a common phrase):
 
     - an ordered query (a page) adds nothing: the plain ``icontains`` walk of the list's sort index
-      meets a match at least every ``N / CANDIDATE_LIMIT`` rows and stops at the page's end (a
-      word in every ticket: 25 rows), where probing the match first read all of it (100,000 ids
-      for "the": 10 ms);
+      meets a match every ``N / CANDIDATE_LIMIT`` rows or closer on average and stops at the page's
+      end (a word in every ticket: 25 rows), where probing the match first read all of it (100,000
+      ids for "the": 10 ms). The exception, left open: a list whose own tickets hold few of the
+      matches is walked to its end, testing each row's text (docs/bench.md);
     - an unordered one (the paginator's capped count, ``values("pk")[:10001]``) is driven by the
-      match and stops at the cap, instead of reading every ticket's text.
+      match: it reads the match, then looks up matching tickets until the cap, instead of reading
+      every ticket's text.
     """
 
     output_field = BooleanField()
