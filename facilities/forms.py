@@ -18,18 +18,25 @@ PLACE_LIST_MAX = 200
 
 
 class PlaceChoiceIterator(ModelChoiceIterator):
-    """A place list that is short enough to send whole; otherwise only the value already chosen."""
+    """A place list that is short enough to send whole; otherwise only the value already chosen.
+
+    A ``<select>`` walks its choices twice a render (``use_required_attribute`` reads the first,
+    ``optgroups`` all of them): the list is worked out once per iterator, that is once per form,
+    and worked out again only if the field is told to follow another site or value.
+    """
 
     def __iter__(self):
+        key = (self.field.narrowed, self.field.keep)
+        cached = getattr(self, "_cached", None)
+        if cached is None or cached[0] != key:
+            self._cached = cached = (key, list(self._choices()))
+        return iter(cached[1])
+
+    def _choices(self):
         field = self.field
-        rows = list(self.queryset[: PLACE_LIST_MAX + 1])
-        if len(rows) <= PLACE_LIST_MAX:
-            if field.empty_label is not None:
-                yield ("", field.empty_label)
-            for obj in rows:
-                yield self.choice(obj)
-            return
-        if field.narrowed:  # a chosen site with this many: all of its rows
+        # One light query (no rows, no joins) tells a long list from a short one; only a short
+        # list, or a chosen site's, is fetched whole.
+        if field.narrowed or not self.queryset[PLACE_LIST_MAX:].exists():
             if field.empty_label is not None:
                 yield ("", field.empty_label)
             yield from (self.choice(obj) for obj in self.queryset.iterator(chunk_size=500))
