@@ -66,3 +66,37 @@ def test_a_widget_with_its_own_option_template_goes_through_the_templates():
     fast, slow = _both(F)
     assert str(fast["pick"]) == str(slow["pick"])
     assert "<input" in str(fast["pick"])
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "form-control", "data-x": 'a "b"'}))
+    email = forms.EmailField(required=False)
+    number = forms.IntegerField(required=False)
+    decimal = forms.DecimalField(required=False)
+    hidden = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    file = forms.FileField(required=False, widget=forms.FileInput(attrs={"accept": "image/png", "multiple": False}))
+    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "required": True}))
+
+
+def test_inputs_and_textareas_same_markup_unbound_initial_and_bound():
+    initial = {"text": mark_safe("<i>safe</i>"), "number": 7, "decimal": "1.50", "hidden": 3,
+               "date": "2026-01-02", "body": "line 1\n<b>& line 2</b>"}
+    bound = {"text": '<script>"x"</script>', "email": "a&b@example.com", "number": "12", "decimal": "x",
+             "hidden": "", "date": "02/01/2026", "body": ""}
+    for data, init in ((None, None), (None, initial), (bound, None), ({}, None)):
+        fast = Inputs(data, initial=init, renderer=FastSelectRenderer())
+        slow = Inputs(data, initial=init, renderer=DjangoTemplates())
+        for name in fast.fields:
+            assert str(fast[name]) == str(slow[name]), (name, data, init)
+    html = str(Inputs({"text": '<script>"x"</script>'}, renderer=FastSelectRenderer())["text"])
+    assert 'value="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in html
+
+
+def test_a_textarea_with_a_value_that_is_not_text_goes_through_the_template():
+    class F(forms.Form):
+        body = forms.CharField(widget=forms.Textarea)
+
+    fast = F(initial={"body": 1234.5}, renderer=FastSelectRenderer())
+    slow = F(initial={"body": 1234.5}, renderer=DjangoTemplates())
+    assert str(fast["body"]) == str(slow["body"])
