@@ -1,5 +1,10 @@
 from django import template
+from django.template.defaultfilters import urlize
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from tickets.presentation import event_summary as _event_summary
 from tickets.presentation import status_label as _status_label
@@ -46,3 +51,45 @@ def event_summary(event) -> str:
 @register.filter
 def status_label(value: str) -> str:
     return _status_label(value)
+
+
+def _when(value) -> str:
+    """``<time datetime="{{ v|date:'c' }}">{{ v|date:"SHORT_DATETIME_FORMAT" }}</time>``."""
+    value = template_localtime(value)
+    return format_html('<time datetime="{}">{}</time>', date_format(value, "c"),
+                       date_format(value, "SHORT_DATETIME_FORMAT"))
+
+
+@register.simple_tag
+def timeline_items(items, focus_first=False) -> str:
+    """The entries of a timeline page, written in Python (a template loop was 80 µs an entry).
+
+    The markup is the template's that it replaced, byte for byte (``tickets/tests/test_timeline.py``
+    compares the two on comments, internal notes, events with and without a comment, and links).
+    """
+    out = []
+    internal_note = gettext("Internal note")
+    for n, item in enumerate(items):
+        focus = mark_safe(' tabindex="-1" data-timeline-focus') if n == 0 and focus_first else ""
+        out.append("\n      ")
+        if item["kind"] == "comment":
+            c = item["comment"]
+            badge = (format_html(' · <span class="badge text-bg-warning">{}</span>', internal_note)
+                     if c.is_internal else "")
+            out.append(format_html(
+                '\n      <li class="card mb-2{}"{}>\n        <div class="card-body py-2">\n'
+                '          <p class="small text-body-secondary mb-1"><strong>{}</strong> · {}{}</p>\n'
+                '          <div class="text-prewrap">{}</div>\n        </div>\n      </li>\n      ',
+                " border-warning bg-warning-subtle" if c.is_internal else "", focus,
+                c.author.get_full_name() if c.author else "", _when(c.created_at), badge,
+                urlize(c.body, autoescape=True)))
+        else:
+            comment = item["changes"].get("comment")
+            out.append(format_html(
+                '\n      <li class="border-start border-3 ps-2 mb-2 small"{}>\n'
+                '        <span class="text-body-secondary">{}</span>\n        {}\n        {}\n      </li>\n      ',
+                focus, _when(item["at"]), _event_summary(item["event"]),
+                format_html('<div class="text-prewrap">{}</div>', urlize(comment, autoescape=True))
+                if comment else ""))
+        out.append("\n    ")
+    return mark_safe("".join(out))  # nosec B308 B703  # noqa: S308 - every part went through format_html

@@ -148,3 +148,53 @@ def test_query_count_does_not_grow_with_the_history(client_for, users, place, na
         assert response.status_code == 200
         counts[n] = len(queries)
     assert counts[5] == counts[200], counts
+
+
+# The loop that ``{% timeline_items %}`` replaced, kept to hold the tag to the same markup.
+TEMPLATE_LOOP = """{% load i18n tickets_tags %}
+    {% for item in timeline.items %}
+      {% if item.kind == "comment" %}{% with c=item.comment %}
+      <li class="card mb-2{% if c.is_internal %} border-warning bg-warning-subtle{% endif %}"{% if forloop.first and focus_first %} tabindex="-1" data-timeline-focus{% endif %}>
+        <div class="card-body py-2">
+          <p class="small text-body-secondary mb-1"><strong>{{ c.author.get_full_name }}</strong> · <time datetime="{{ c.created_at|date:'c' }}">{{ c.created_at|date:"SHORT_DATETIME_FORMAT" }}</time>{% if c.is_internal %} · <span class="badge text-bg-warning">{% translate "Internal note" %}</span>{% endif %}</p>
+          <div class="text-prewrap">{{ c.body|urlize }}</div>
+        </div>
+      </li>{% endwith %}
+      {% else %}
+      <li class="border-start border-3 ps-2 mb-2 small"{% if forloop.first and focus_first %} tabindex="-1" data-timeline-focus{% endif %}>
+        <span class="text-body-secondary"><time datetime="{{ item.at|date:'c' }}">{{ item.at|date:"SHORT_DATETIME_FORMAT" }}</time></span>
+        {{ item.event|event_summary }}
+        {% if item.changes.comment %}<div class="text-prewrap">{{ item.changes.comment|urlize }}</div>{% endif %}
+      </li>
+      {% endif %}
+    {% endfor %}
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_the_timeline_tag_writes_what_the_template_loop_wrote(users, zone):
+    from django.template import Context, Template
+
+    users["engineer"].first_name = 'Ann & "Bo" <x>'
+    at = timezone.now() - timedelta(days=200)
+    comment = Comment(author=users["engineer"], body='See https://example.com/a?b=1&c=<2> and\n"x" <b>y</b>',
+                      is_internal=True, created_at=at)
+    public = Comment(author=users["customer"], body="Plain www.example.org text", is_internal=False,
+                     created_at=at + timedelta(hours=13))
+    hold = TicketEvent(actor=users["admin"], action="hold", from_status="in_progress", to_status="on_hold",
+                       changes={"comment": "Waiting for <parts> at https://parts.example.com"}, created_at=at)
+    update = TicketEvent(actor=None, action="update", changes={"priority": ["low", "high"]}, created_at=at)
+    items = [
+        {"kind": "comment", "at": at, "id": 1, "comment": comment},
+        {"kind": "event", "at": at + timedelta(minutes=1), "id": 2, "event": hold, "changes": dict(hold.changes)},
+        {"kind": "comment", "at": public.created_at, "id": 3, "comment": public},
+        {"kind": "event", "at": at + timedelta(days=1), "id": 4, "event": update, "changes": {"comment": ""}},
+    ]
+    with timezone.override(zone):
+        for focus_first in (False, True):
+            context = {"timeline": {"items": items}, "focus_first": focus_first}
+            expected = Template(TEMPLATE_LOOP).render(Context(context))
+            got = Template("{% load tickets_tags %}\n    {% timeline_items timeline.items focus_first %}\n").render(
+                Context(context))
+            assert got == expected
+    assert 'rel="nofollow"' in got and "&lt;parts&gt;" in got and "data-timeline-focus" in got
