@@ -12,9 +12,9 @@ COUNTS = "tickets/includes/dashboard_counts.html"
 
 
 def _rows(qs, n=5):
-    from tickets.sla_dashboard import panel_rows
+    from tickets.sla_dashboard import panel_rows, with_urls
 
-    return list(panel_rows(qs)[:n])
+    return with_urls(panel_rows(qs)[:n])
 
 
 def _jobs_to_take(visible, n=5):

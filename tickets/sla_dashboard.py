@@ -28,7 +28,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from tickets import selectors
-from tickets.models import OPEN_STATUSES, Priority, Status
+from tickets.models import OPEN_STATUSES, Priority, Status, Ticket
 from tickets.sla import RUNNING, due_soon_window, humanize_span, status_in
 
 TEMPLATE = "tickets/includes/sla_dashboard.html"
@@ -190,6 +190,15 @@ def panel_rows(qs):
     return qs.select_related(None).select_related("assignee").only(*PANEL_FIELDS)
 
 
+def with_urls(rows) -> list:
+    """``rows`` as a list, each ticket given its ``url``: the detail URL reversed once, not once per row."""
+    url_for = Ticket.absolute_url_maker()
+    rows = list(rows)
+    for ticket in rows:
+        ticket.url = url_for(ticket.pk)
+    return rows
+
+
 def _union_ids(querysets) -> list[tuple[int, int]]:
     """(part, id) of several small ``values("pk")[:n]`` querysets, in one ``UNION ALL`` query,
     each part's ids in its own order.
@@ -236,7 +245,7 @@ def ticket_lists(visible, now: datetime, n: int, others: dict | None = None) -> 
     others = others or {}
     parts = [qs.values("pk")[:n] for qs in candidates] + [qs.values("pk") for qs in others.values()]
     tagged = _union_ids(parts)
-    rows = {t.pk: t for t in panel_rows(visible.filter(pk__in={pk for _part, pk in tagged}).order_by())}
+    rows = {t.pk: t for t in with_urls(panel_rows(visible.filter(pk__in={pk for _part, pk in tagged}).order_by()))}
     far = datetime.max.replace(tzinfo=now.tzinfo)
 
     def deadline(t):
