@@ -283,21 +283,20 @@ def test_registry_counts_read_the_active_registry_in_one_query(registry, django_
 
     actor = registry["actor"]
     with django_assert_num_queries(1):
-        assert registry_counts() == {"site": 2, "vehicle": 0, Equipment.Status.IN_SERVICE: 3}
+        assert registry_counts() == {"sites": 2, "vehicles": 0, "equipment": 3, "out_of_service": 0}
     services.site_update(actor=actor, site=registry["depot"], active=False)
     services.equipment_update(actor=actor, equipment=registry["ac"], status=Equipment.Status.OUT_OF_SERVICE)
     services.vehicle_create(actor=actor, name="Van 1", plate="AB12 CDE")
     retired = services.vehicle_create(actor=actor, name="Van 2", plate="AB12 CDF")
     services.vehicle_update(actor=actor, vehicle=retired, active=False)
-    assert registry_counts() == {"site": 1, "vehicle": 1, Equipment.Status.IN_SERVICE: 2,
-                                 Equipment.Status.OUT_OF_SERVICE: 1}
+    assert registry_counts() == {"sites": 1, "vehicles": 1, "equipment": 3, "out_of_service": 1}
 
 
 @pytest.mark.django_db
 def test_registry_counts_of_an_empty_registry_are_zero():
     from facilities.dashboard import registry_counts
 
-    assert registry_counts() == {"site": 0, "vehicle": 0}
+    assert registry_counts() == {"sites": 0, "vehicles": 0, "equipment": 0, "out_of_service": 0}
 
 
 def test_equipment_page_offers_the_prefilled_report_link(registry, client_for, technician):
