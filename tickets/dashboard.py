@@ -55,13 +55,14 @@ def panels(request) -> list[dict]:
             others["jobs"] = selectors.jobs_for(user)[:5]
         lists = ticket_lists(visible, now, 8, others)
         counts = {row["status"]: row["total"] for row in matrix["rows"]}
+        queue = reverse("tickets:queue")
         out.append({"template": COUNTS, "title": _("Tickets by status"), "counts": [
-            {"label": label, "n": counts.get(value, 0), "url": reverse("tickets:queue") + f"?status={value}"}
+            {"label": label, "n": counts.get(value, 0), "url": f"{queue}?status={value}"}
             for value, label in Status.choices if value in OPEN_STATUSES
         ]})
         out.append({"template": PANEL, "title": _("Waiting for approval"),
                     "tickets": lists["approval"],
-                    "more": reverse("tickets:queue") + "?status=new", "empty": _("Nothing to approve.")})
+                    "more": queue + "?status=new", "empty": _("Nothing to approve.")})
     if user.role == "engineer":
         out.append({"template": PANEL, "title": _("Jobs to take"), "tickets": _jobs_to_take(visible),
                     "more": reverse("tickets:queue") + "?unassigned=on", "empty": _("No unassigned jobs.")})
