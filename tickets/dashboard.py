@@ -1,6 +1,6 @@
 """Dashboard panels of the tickets app: each role its own start."""
 
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,9 +12,9 @@ COUNTS = "tickets/includes/dashboard_counts.html"
 
 
 def _rows(qs, n=5):
-    from tickets.sla_dashboard import panel_rows
+    from tickets.sla_dashboard import panel_rows, with_urls
 
-    return list(panel_rows(qs)[:n])
+    return with_urls(panel_rows(qs)[:n])
 
 
 def _jobs_to_take(visible, n=5):
@@ -22,15 +22,17 @@ def _jobs_to_take(visible, n=5):
 
     Ordering by the priority's rank would sort the whole unassigned backlog; instead each
     priority's oldest ``n`` come from ``ticket_to_take_idx`` (an index range each) and only those
-    few candidates are ranked: one query, the same rows.
+    few candidates are ranked: one query, the same rows. The candidates are one ``IN`` over a
+    ``UNION ALL`` (``sla_dashboard.union_sql``): as one ``pk IN (...)`` per part joined by ``OR``,
+    PostgreSQL filtered every ticket through the eight subqueries (about 40 ms at 100,000 tickets).
     """
+    from tickets.sla_dashboard import union_sql
+
     waiting = visible.filter(assignee__isnull=True)
-    candidates = Q()
-    for status in (Status.NEW, Status.APPROVED):
-        for priority in Priority.values:
-            candidates |= Q(pk__in=waiting.filter(status=status, priority=priority)
-                            .order_by("created_at").values("pk")[:n])
-    return _rows(visible.filter(candidates).order_by("-priority_rank", "created_at"), n)
+    sql, params = union_sql([waiting.filter(status=status, priority=priority).order_by("created_at").values("pk")[:n]
+                             for status in (Status.NEW, Status.APPROVED) for priority in Priority.values])
+    candidates = RawSQL(f"SELECT candidates.pk FROM ({sql}) AS candidates", params)  # nosec B608 B611  # noqa: S608, S611
+    return _rows(visible.filter(pk__in=candidates).order_by("-priority_rank", "created_at"), n)
 
 
 def panels(request) -> list[dict]:
@@ -53,13 +55,14 @@ def panels(request) -> list[dict]:
             others["jobs"] = selectors.jobs_for(user)[:5]
         lists = ticket_lists(visible, now, 8, others)
         counts = {row["status"]: row["total"] for row in matrix["rows"]}
+        queue = reverse("tickets:queue")
         out.append({"template": COUNTS, "title": _("Tickets by status"), "counts": [
-            {"label": label, "n": counts.get(value, 0), "url": reverse("tickets:queue") + f"?status={value}"}
+            {"label": label, "n": counts.get(value, 0), "url": f"{queue}?status={value}"}
             for value, label in Status.choices if value in OPEN_STATUSES
         ]})
         out.append({"template": PANEL, "title": _("Waiting for approval"),
                     "tickets": lists["approval"],
-                    "more": reverse("tickets:queue") + "?status=new", "empty": _("Nothing to approve.")})
+                    "more": queue + "?status=new", "empty": _("Nothing to approve.")})
     if user.role == "engineer":
         out.append({"template": PANEL, "title": _("Jobs to take"), "tickets": _jobs_to_take(visible),
                     "more": reverse("tickets:queue") + "?unassigned=on", "empty": _("No unassigned jobs.")})

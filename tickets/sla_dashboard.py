@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -16,8 +15,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Q,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -28,7 +25,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from tickets import selectors
-from tickets.models import OPEN_STATUSES, Priority, Status
+from tickets.models import OPEN_STATUSES, Priority, Status, Ticket
 from tickets.sla import RUNNING, due_soon_window, humanize_span, status_in
 
 TEMPLATE = "tickets/includes/sla_dashboard.html"
@@ -62,10 +59,8 @@ def _ranked(qs, done: str, counts: dict | None = None) -> tuple[dict, dict]:
     windows = {"rn": Window(RowNumber(), order_by=[_span(qs, done).asc(), F("pk").asc()]),
                "total": Window(Count("pk")),
                **{name: Window(count) for name, count in (counts or {}).items()}}
-    ranked = qs.order_by().annotate(**windows).annotate(**{  # ceil(pct/100 * n), at least 1
-        f"rank_{key}": (F("total") * pct + 99) / 100 for key, pct in pcts.items()})
-    rows = list(ranked.filter(Q(rn=F("rank_median")) | Q(rn=F("rank_p90"))).values(
-        "rn", "total", done, "created_at", *(counts or {})))
+    rows = _at_ranks(qs.order_by().annotate(**windows).values("rn", "total", done, "created_at", *(counts or {})),
+                     pcts.values())
     if not rows:
         return {"n": 0, "median": "–", "p90": "–"}, {name: 0 for name in counts or {}}
     first = rows[0]
@@ -75,6 +70,27 @@ def _ranked(qs, done: str, counts: dict | None = None) -> tuple[dict, dict]:
     return stats, {name: first[name] for name in counts or {}}
 
 
+def _at_ranks(numbered, pcts) -> list[dict]:
+    """The rows of ``numbered`` (a ``values()`` queryset with ``rn`` and ``total`` windows) whose
+    ``rn`` is the nearest rank ``ceil(pct/100 * total)`` of one of ``pcts``, as ``values()`` gives them.
+
+    Filtering on the windows in the ORM makes Django build its QUALIFY emulation, whose Python
+    (a second query wrapped around the first, its WHERE split and compiled again) was about 1 ms
+    of the admin dashboard per call; here Django's own SQL and params are wrapped once and its
+    column converters (dates on SQLite) applied to the rows, as ``values()`` would.
+    """
+    compiler = numbered.query.get_compiler(numbered.db)
+    sql, params = compiler.as_sql()
+    ranks = " OR ".join(f"numbered.rn = (numbered.total * {pct:d} + 99) / 100" for pct in pcts)
+    with connections[numbered.db].cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) AS numbered WHERE {ranks}", params)  # nosec B608  # noqa: S608
+        rows = cursor.fetchall()
+    columns = compiler.select[:compiler.col_count]  # (expression, sql, alias), in the SELECT's order
+    converters = compiler.get_converters([expr for expr, _sql, _alias in columns])
+    names = [alias for _expr, _sql, alias in columns]
+    return [dict(zip(names, row, strict=True)) for row in compiler.apply_converters(rows, converters)]
+
+
 def _stats(qs, done: str, n: int) -> dict:
     """Median and 90th percentile of ``done - created_at`` over ``qs`` (``n`` rows; see ``_ranked``)."""
     if not n:
@@ -82,15 +98,38 @@ def _stats(qs, done: str, n: int) -> dict:
     return _ranked(qs, done)[0]
 
 
-def _day_index(field: str, dates: list) -> Case:
+class _DayIndex(Func):
+    """Which of ``midnights`` (ascending) ``field`` falls before first, as ``i - 1``; -1 before the
+    first, ``len(midnights) - 1`` after the last.
+
+    The same SQL as a ``Case`` of one ``When(field__lt=midnight)`` per day, written by one
+    expression: the ORM resolving, hashing and compiling thirty ``When`` objects was most of the
+    per-day query's cost on the admin dashboard.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, midnights: list):
+        super().__init__(F(field))
+        self.midnights = tuple(midnights)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        field = self.source_expressions[0].output_field
+        whens, params = [], []
+        for i, midnight in enumerate(self.midnights):
+            whens.append(f"WHEN {column} < %s THEN {i - 1:d}")
+            params.extend([*column_params, field.get_db_prep_value(midnight, connection)])
+        return f"CASE {' '.join(whens)} ELSE {len(self.midnights) - 1:d} END", params
+
+
+def _day_index(field: str, dates: list) -> _DayIndex:
     """Which of ``dates`` (local days, oldest first) ``field`` falls on: -1 before the first.
 
     Compares with each local midnight (right across daylight-saving changes) instead of
     TruncDate, which SQLite evaluates with a Python function per row.
     """
-    midnights = [timezone.make_aware(datetime.combine(day, time.min)) for day in dates]
-    whens = [When(**{f"{field}__lt": midnight}, then=Value(i - 1)) for i, midnight in enumerate(midnights)]
-    return Case(*whens, default=Value(len(dates) - 1), output_field=IntegerField())
+    return _DayIndex(field, [timezone.make_aware(datetime.combine(day, time.min)) for day in dates])
 
 
 def _share(part: int, whole: int) -> int | None:
@@ -190,9 +229,18 @@ def panel_rows(qs):
     return qs.select_related(None).select_related("assignee").only(*PANEL_FIELDS)
 
 
-def _union_ids(querysets) -> list[tuple[int, int]]:
-    """(part, id) of several small ``values("pk")[:n]`` querysets, in one ``UNION ALL`` query,
-    each part's ids in its own order.
+def with_urls(rows) -> list:
+    """``rows`` as a list, each ticket given its ``url``: the detail URL reversed once, not once per row."""
+    url_for = Ticket.absolute_url_maker()
+    rows = list(rows)
+    for ticket in rows:
+        ticket.url = url_for(ticket.pk)
+    return rows
+
+
+def union_sql(querysets) -> tuple[str, list]:
+    """SQL and params of one ``UNION ALL`` of several small ``values("pk")[:n]`` querysets, giving
+    (part, pk) rows, each part's ids in its own order.
 
     As ``pk IN (...) OR pk IN (...)`` on the rows' query, PostgreSQL filtered every ticket of the
     table through the hashed subqueries (28 ms at 100,000 tickets); each part here is one index
@@ -202,10 +250,16 @@ def _union_ids(querysets) -> list[tuple[int, int]]:
     parts, params = [], []
     for i, qs in enumerate(querysets):
         sql, part_params = qs.query.sql_with_params()
-        parts.append(f"SELECT {i:d}, part{i}.* FROM ({sql}) AS part{i}")  # nosec B608  # noqa: S608 - Django's SQL
+        parts.append(f"SELECT {i:d} AS part, part{i}.* FROM ({sql}) AS part{i}")  # nosec B608  # noqa: S608
         params.extend(part_params)
+    return " UNION ALL ".join(parts), params
+
+
+def _union_ids(querysets) -> list[tuple[int, int]]:
+    """(part, id) of ``querysets`` in one query (see ``union_sql``)."""
+    sql, params = union_sql(querysets)
     with connections[querysets[0].db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
@@ -236,7 +290,7 @@ def ticket_lists(visible, now: datetime, n: int, others: dict | None = None) -> 
     others = others or {}
     parts = [qs.values("pk")[:n] for qs in candidates] + [qs.values("pk") for qs in others.values()]
     tagged = _union_ids(parts)
-    rows = {t.pk: t for t in panel_rows(visible.filter(pk__in={pk for _part, pk in tagged}).order_by())}
+    rows = {t.pk: t for t in with_urls(panel_rows(visible.filter(pk__in={pk for _part, pk in tagged}).order_by()))}
     far = datetime.max.replace(tzinfo=now.tzinfo)
 
     def deadline(t):

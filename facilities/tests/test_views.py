@@ -277,6 +277,28 @@ def test_dashboard_panel_for_staff_only(registry, client_for, users):
     assert b"3 pieces of equipment" in client_for(users["engineer"]).get(reverse("dashboard")).content
 
 
+def test_registry_counts_read_the_active_registry_in_one_query(registry, django_assert_num_queries):
+    from facilities import services
+    from facilities.dashboard import registry_counts
+
+    actor = registry["actor"]
+    with django_assert_num_queries(1):
+        assert registry_counts() == {"sites": 2, "vehicles": 0, "equipment": 3, "out_of_service": 0}
+    services.site_update(actor=actor, site=registry["depot"], active=False)
+    services.equipment_update(actor=actor, equipment=registry["ac"], status=Equipment.Status.OUT_OF_SERVICE)
+    services.vehicle_create(actor=actor, name="Van 1", plate="AB12 CDE")
+    retired = services.vehicle_create(actor=actor, name="Van 2", plate="AB12 CDF")
+    services.vehicle_update(actor=actor, vehicle=retired, active=False)
+    assert registry_counts() == {"sites": 1, "vehicles": 1, "equipment": 3, "out_of_service": 1}
+
+
+@pytest.mark.django_db
+def test_registry_counts_of_an_empty_registry_are_zero():
+    from facilities.dashboard import registry_counts
+
+    assert registry_counts() == {"sites": 0, "vehicles": 0, "equipment": 0, "out_of_service": 0}
+
+
 def test_equipment_page_offers_the_prefilled_report_link(registry, client_for, technician):
     from facilities import labels
 

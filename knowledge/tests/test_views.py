@@ -217,6 +217,12 @@ def test_dashboard_panel_by_role(client_for, users, kb, role):
     assert title in html
     if role == "customer":
         assert "Compressor relay trick" not in html
+    # Each row links to its article; reviewers see who proposed it.
+    shown = {"admin": "proposal", "engineer": "proposal", "technician": "proposal", "customer": "public"}[role]
+    article = kb[shown]
+    assert f'<a href="{article.get_absolute_url()}">{article.title}</a>' in html
+    if role in ("admin", "engineer"):
+        assert f"· {users['technician'].get_full_name()}</small>" in html
 
 
 def test_suggest_query_budget(client_for, users, kb, plant, article_factory, django_assert_max_num_queries):
