@@ -4,6 +4,8 @@
         python bench/page_profile.py admin / 3            # role (bench account), URL, repeats
     SHOWQ=5 python bench/page_profile.py admin /tickets/queue/    # and the 5 slowest queries
     PLAN=20 python bench/page_profile.py admin /          # EXPLAIN QUERY PLAN of queries >= 20 ms (SQLite)
+    WARM=12 python bench/page_profile.py admin /api/v1/tickets/ 7  # 12 untimed requests first
+                                                          # (PG_PREPARE_THRESHOLD: statements prepared)
 
 Signs in as ``bench-<role>@bench.fixdesk.test`` (``bench_seed``) with the Django test client, so
 middleware, context processors and templates all run; needs ``collectstatic`` with DEBUG=0.
@@ -33,6 +35,8 @@ def main(argv=None) -> int:
     repeat = int(argv[2]) if len(argv) > 2 else 3
     client = Client()
     client.force_login(User.objects.get(email=f"bench-{role}@bench.fixdesk.test"))
+    for _ in range(int(os.environ.get("WARM", 0))):
+        client.get(url)
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
