@@ -12,7 +12,8 @@ COUNTS = "tickets/includes/dashboard_counts.html"
 
 
 def _rows(qs, n=5):
-    from tickets.sla_dashboard import panel_rows, with_urls
+    from tickets.presentation import with_urls
+    from tickets.sla_dashboard import panel_rows
 
     return with_urls(panel_rows(qs)[:n])
 

@@ -224,9 +224,9 @@ class Ticket(CachedChoicesDisplay, models.Model):
     @staticmethod
     def absolute_url_maker():
         """``pk -> get_absolute_url()`` for a list of tickets: the URL reversed once, not once per row."""
-        mark = "987654321"
-        head, _mark, tail = reverse("tickets:detail", args=[int(mark)]).partition(mark)
-        return lambda pk: f"{head}{pk}{tail}"
+        from helpdesk.reverse import pk_url_maker
+
+        return pk_url_maker("tickets:detail")
 
     @property
     def reference(self) -> str:

@@ -25,7 +25,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from tickets import selectors
-from tickets.models import OPEN_STATUSES, Priority, Status, Ticket
+from tickets.models import OPEN_STATUSES, Priority, Status
+from tickets.presentation import with_urls
 from tickets.sla import RUNNING, due_soon_window, humanize_span, status_in
 
 TEMPLATE = "tickets/includes/sla_dashboard.html"
@@ -227,15 +228,6 @@ PANEL_FIELDS = (
 def panel_rows(qs):
     """``qs`` loading only what a dashboard panel's row shows (``PANEL_FIELDS``)."""
     return qs.select_related(None).select_related("assignee").only(*PANEL_FIELDS)
-
-
-def with_urls(rows) -> list:
-    """``rows`` as a list, each ticket given its ``url``: the detail URL reversed once, not once per row."""
-    url_for = Ticket.absolute_url_maker()
-    rows = list(rows)
-    for ticket in rows:
-        ticket.url = url_for(ticket.pk)
-    return rows
 
 
 def union_sql(querysets) -> tuple[str, list]:

@@ -17,8 +17,9 @@ from facilities.models import Equipment, Location, Site
 from tickets import permissions, selectors, services, workflow
 from tickets.errors import StaleTicket, TicketError
 from tickets.forms import ActionForm, BulkForm, CommentForm, FilterForm, PhotoForm, TicketForm
-from tickets.models import Macro, Ticket
+from tickets.models import Macro
 from tickets.pagination import KEYSET_FROM_PAGE, CappedPaginator, InvalidCursor, encode_cursor, keyset_page
+from tickets.presentation import with_urls
 
 PER_PAGE = 25
 JOB_CARD_ACTIONS = ("start", "resume")  # the buttons of a job card (ticket_jobs.html)
@@ -76,13 +77,6 @@ def _picker_urls() -> dict:
 
 # Lists ------------------------------------------------------------------------------------
 
-def _with_urls(rows) -> None:
-    """Give each listed ticket its ``url``: the detail URL reversed once per page, not per row."""
-    url_for = Ticket.absolute_url_maker()
-    for ticket in rows:
-        ticket.url = url_for(ticket.pk)
-
-
 @require_safe
 @login_required
 def ticket_list(request):
@@ -91,7 +85,7 @@ def ticket_list(request):
     filters = form.filters()
     qs = selectors.ticket_list(user=request.user, filters=filters, sort=filters.get("sort", ""))
     page, querystring = _paginate(request, selectors.ticket_rows_only(qs))
-    _with_urls(page.object_list)
+    page.object_list = with_urls(page.object_list)
     title = _("My tickets") if request.user.role == "customer" else _("Tickets")
     return render(request, "tickets/ticket_list.html", {
         "page_obj": page, "form": form, "querystring_base": querystring, "title": title,
@@ -111,7 +105,7 @@ def queue(request):
     filters = form.filters()
     qs = selectors.ticket_list(user=request.user, filters=filters, sort=filters.get("sort", ""))
     page, querystring = _paginate(request, selectors.ticket_rows_only(qs))
-    _with_urls(page.object_list)
+    page.object_list = with_urls(page.object_list)
     bulk = BulkForm() if permissions.can_bulk_edit(request.user) else None
     return render(request, "tickets/ticket_queue.html", {
         "page_obj": page, "form": form, "querystring_base": querystring, "bulk_form": bulk,
@@ -156,7 +150,7 @@ def jobs(request):
     # Nor are the unshown description and the people's phone numbers (parsed per row) loaded.
     page, querystring = _paginate(request, selectors.jobs_for(request.user).select_related(
         "equipment__model__manufacturer").defer("description", "requester__phone", "assignee__phone"))
-    _with_urls(page.object_list)
+    page.object_list = with_urls(page.object_list)
     for ticket in page.object_list:
         # Only the one-tap buttons the cards show; the rest is on the ticket page.
         ticket.actions = workflow.available_actions(ticket, request.user, only=JOB_CARD_ACTIONS)
