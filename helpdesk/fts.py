@@ -95,3 +95,15 @@ class Fts5Index:
     def uninstall(self, cursor) -> None:
         self.drop_triggers(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {self.fts}")
+
+
+def reinstall_after_migrate(app_config, install, dispatch_uid: str) -> None:
+    """Run ``install(connection)`` after every ``migrate`` of ``app_config``'s app (a search index's
+    install function: SQLite drops a table's triggers when a migration re-creates the table)."""
+    from django.db import connections
+    from django.db.models.signals import post_migrate
+
+    def reinstall(sender, using="default", **kwargs):
+        install(connections[using])
+
+    post_migrate.connect(reinstall, sender=app_config, dispatch_uid=dispatch_uid, weak=False)
