@@ -297,12 +297,6 @@ def ticket_lists(visible, now: datetime, n: int, others: dict | None = None) -> 
     return out
 
 
-def _deadline_lists(visible, now: datetime, n: int) -> tuple[list, list]:
-    """The ``n`` most overdue running tickets and the ``n`` due soonest (see ``ticket_lists``)."""
-    lists = ticket_lists(visible, now, n)
-    return lists["breached"], lists["at_risk"]
-
-
 def escalated_tickets(visible):
     """Open escalated tickets, highest level first, along ticket_escalated_open_idx."""
     return visible.filter(status_in((*RUNNING, Status.ON_HOLD)), escalation_level__gt=0) \

@@ -13,7 +13,7 @@ from tickets import selectors
 from tickets.dashboard import _jobs_to_take
 from tickets.models import Priority, Status, Ticket
 from tickets.sla import sla_filter
-from tickets.sla_dashboard import _deadline_lists
+from tickets.sla_dashboard import ticket_lists
 from tickets.tests.conftest import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,8 @@ def backlog(users):
 def test_deadline_lists_match_the_whole_backlog_query(users, backlog):
     now = backlog
     visible = selectors.tickets_visible_to(users["admin"])
-    breached, at_risk = _deadline_lists(visible, now, 8)
+    lists = ticket_lists(visible, now, 8)
+    breached, at_risk = lists["breached"], lists["at_risk"]
     expected_breached = sorted(sla_filter(visible, "breached", now), key=lambda t: _deadline(t, now))[:8]
     expected_at_risk = sorted(sla_filter(visible, "due_soon", now), key=lambda t: _deadline(t, now))[:8]
     assert len(expected_breached) == 8 and len(expected_at_risk) >= 1  # the fixture has more than a list shows
@@ -104,7 +105,7 @@ def test_sqlite_reads_the_partial_indexes(users, backlog):
 def test_panel_lists_are_their_own_queries_rows_read_by_id(users, backlog, django_assert_num_queries):
     """The admin's ticket lists (approval, escalated, jobs, deadlines) come from one ids query and
     one rows query, each list exactly as its own query orders it, rows loading what a panel shows."""
-    from tickets.sla_dashboard import escalated_tickets, ticket_lists
+    from tickets.sla_dashboard import escalated_tickets
 
     now = backlog
     visible = selectors.tickets_visible_to(users["admin"])
@@ -117,7 +118,7 @@ def test_panel_lists_are_their_own_queries_rows_read_by_id(users, backlog, djang
         lists = ticket_lists(visible, now, 8, others)
     for name, qs in others.items():
         assert len(qs) >= 5 and [t.pk for t in lists[name]] == [t.pk for t in qs], name
-    assert [t.pk for t in lists["breached"]] == [t.pk for t in _deadline_lists(visible, now, 8)[0]]
+    assert [t.pk for t in lists["breached"]] == [t.pk for t in ticket_lists(visible, now, 8)["breached"]]
     row = lists["approval"][0]
     assert {"description", "requester_id", "site_id", "location_id", "category_id"} <= row.get_deferred_fields()
 
