@@ -5,3 +5,6 @@ from notifications.tests.settings_qcluster import *  # noqa: F403
 
 NOTIFICATIONS_STUCK_SECONDS = 5
 NOTIFICATIONS_QUEUE_GRACE_SECONDS = 1
+# A held SMS request stays held until the test kills the cluster: the worker must not give up on
+# the gateway first and go on to send an e-mail (the kill would then land mid-e-mail).
+SMS_TIMEOUT = 80

@@ -17,7 +17,7 @@ from django_q.tasks import async_task
 
 from accounts.models import Role
 from helpdesk.tests.qcluster import database_url as _database_url
-from helpdesk.tests.qcluster import wait_for
+from helpdesk.tests.qcluster import stop_cluster, wait_for
 from helpdesk.tests.test_reliability_worker_killed import _kill_group, _start_cluster
 from notifications.models import Channel, Delivery, DeliveryStatus, Notification
 from notifications.tests import helpers
@@ -137,8 +137,7 @@ def test_worker_killed_mid_sweep_each_level_once_and_each_notification_once(user
         if first.poll() is None:
             _kill_group(first, signal.SIGKILL)
         if second is not None:
-            _kill_group(second, signal.SIGTERM)
-            log2.close()
+            stop_cluster(second, log2)
         gateway.stop()
         smtp.stop()
 
