@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -49,6 +50,13 @@ def idempotency_key(delivery: Delivery) -> str:
     return f"fixdesk-delivery-{delivery.pk}-{delivery.created_at:%Y%m%d%H%M%S%f}"
 
 
+def message_id(delivery: Delivery) -> str:
+    """The e-mail's Message-ID: the delivery's idempotency key, the same on every attempt. A resend
+    after a lost "250" is the same message, so mail clients and services that collapse duplicates
+    by Message-ID (RFC 5322 3.6.4) show it once."""
+    return f"<{idempotency_key(delivery)}@{DNS_NAME}>"
+
+
 def _send(delivery: Delivery) -> str:
     payload = delivery.payload
     if delivery.channel == Channel.EMAIL:
@@ -56,7 +64,8 @@ def _send(delivery: Delivery) -> str:
             subject=payload["subject"], body=payload["text"], from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.to], connection=get_connection(fail_silently=False),
             # Auto-Submitted keeps out-of-office replies from answering machine-sent mail (RFC 3834).
-            headers={"X-Fixdesk-Delivery": str(delivery.pk), "Auto-Submitted": "auto-generated"},
+            headers={"X-Fixdesk-Delivery": str(delivery.pk), "Auto-Submitted": "auto-generated",
+                     "Message-ID": message_id(delivery)},
         )
         if payload.get("html"):
             message.attach_alternative(payload["html"], "text/html")

@@ -113,6 +113,26 @@ def test_smtp_down_then_up_sends_exactly_once(assigned, smtp):
     assert "text/plain" in data and "text/html" in data and assigned["ticket"].reference in data
 
 
+def test_a_resent_email_carries_the_same_message_id(assigned, smtp, settings):
+    """SMTP has no idempotency key: a worker killed after the server's "250" sends the e-mail again.
+    The resend carries the first attempt's Message-ID, so a mail client that collapses duplicates by
+    Message-ID shows one message; provider_id records it."""
+    from email import message_from_string
+
+    smtp.start()
+    mail = assigned["email"]
+    assert tasks.send_delivery(mail.pk) == "sent"
+    Delivery.objects.filter(pk=mail.pk).update(status=DeliveryStatus.SENDING, sent_at=None, provider_id="",
+                                               claimed_at=timezone.now() - timedelta(hours=1))
+    settings.NOTIFICATIONS_QUEUE_GRACE_SECONDS = 0
+    tasks.sweep_deliveries()
+    assert tasks.send_delivery(mail.pk) == "sent"
+    mail.refresh_from_db()
+    ids = [message_from_string(m["data"])["Message-ID"] for m in smtp.received]
+    assert len(ids) == 2 and ids[0] == ids[1] == mail.provider_id == tasks.message_id(mail)
+    assert ids[0].startswith(f"<fixdesk-delivery-{mail.pk}-") and ids[0].endswith(">")
+
+
 def test_max_attempts_then_failed_then_admin_retry(assigned, gateway, settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     sms = assigned["sms"]
