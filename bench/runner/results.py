@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.runner.paths import DOCS
 
+SIGNED_IN = "signed-in layout"
 DOC_BEGIN, DOC_END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 
 
@@ -20,6 +21,9 @@ def ms(us: float | None) -> str:
 def markdown_table(results: list[dict], machine: dict) -> str:
     """The results as a markdown table, with the machine line above it."""
     floor = next((r for r in results if r["name"].startswith("floor") and r.get("p50")), None)
+    # The cheapest signed-in page (session, user, layout, a small form): what every signed-in page
+    # pays before its own work, the second yardstick beside the anonymous floor.
+    signed_in = next((r for r in results if r["name"].startswith(SIGNED_IN) and r.get("p50")), None)
     lines = [
         f"{machine['when']} · {machine['tickets']:,} tickets on {machine['database']} · "
         f"{machine['cpu']} ({machine['cores']} cores, {machine['memory_gb']} GB) · "
@@ -28,16 +32,18 @@ def markdown_table(results: list[dict], machine: dict) -> str:
         + (f" · load average {machine['load_before']:.1f} before, {machine['load_after']:.1f} after"
            if "load_before" in machine else ""),
         "",
-        "| scenario | role | alone ms | median ms | p95 ms | req/s | x floor | queries | status |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | role | alone ms | median ms | p95 ms | req/s | x floor | x signed-in | queries | status |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         ratio = f"{r['p50'] / floor['p50']:.1f}" if floor and r.get("p50") else ""
+        ratio_signed_in = (f"{r['p50'] / signed_in['p50']:.1f}"
+                           if signed_in and r.get("p50") and r.get("role") not in (None, "operator") else "")
         queries = "" if r.get("queries") is None else r["queries"]
         rps = f"{r['rps']:.0f}" if r.get("p50") is not None else ""
         lines.append(
             f"| {r['name']} | {r.get('role') or 'anonymous'} | {ms(r.get('alone'))} | {ms(r.get('p50'))} | "
-            f"{ms(r.get('p95'))} | {rps} | {ratio} | {queries} | {r['status']} |"
+            f"{ms(r.get('p95'))} | {rps} | {ratio} | {ratio_signed_in} | {queries} | {r['status']} |"
         )
     for extra in machine.get("notes", []):
         lines += ["", extra]

@@ -62,14 +62,17 @@ def test_markdown_table_ratios_and_skips():
     results = [
         {"name": "floor (healthz)", "role": None, "alone": 1000, "p50": 2000, "p95": 5000, "rps": 900, "queries": 0,
          "status": "ok"},
+        {"name": "signed-in layout (password form)", "role": "admin", "alone": 2000, "p50": 3500, "p95": 6000,
+         "rps": 500, "queries": 2, "status": "ok"},
         {"name": "queue", "role": "admin", "alone": 4000, "p50": 7000, "p95": 9000, "rps": 200, "queries": 6,
          "status": "ok"},
         {"name": "jobs", "role": "technician", "rps": 0, "status": "skipped: not built yet"},
     ]
     table = run.markdown_table(results, MACHINE)
-    assert "| floor (healthz) | anonymous | 1.0 | 2.0 | 5.0 | 900 | 1.0 | 0 | ok |" in table
-    assert "| queue | admin | 4.0 | 7.0 | 9.0 | 200 | 3.5 | 6 | ok |" in table
-    assert "| jobs | technician |  |  |  |  |  |  | skipped: not built yet |" in table
+    assert "| floor (healthz) | anonymous | 1.0 | 2.0 | 5.0 | 900 | 1.0 |  | 0 | ok |" in table
+    assert "| signed-in layout (password form) | admin | 2.0 | 3.5 | 6.0 | 500 | 1.8 | 1.0 | 2 | ok |" in table
+    assert "| queue | admin | 4.0 | 7.0 | 9.0 | 200 | 3.5 | 2.0 | 6 | ok |" in table
+    assert "| jobs | technician |  |  |  |  |  |  |  | skipped: not built yet |" in table
     assert "100,000 tickets on sqlite 3.40" in table and "RSS note" in table
     assert "load average" not in table
     assert "load average 3.5 before, 7.0 after" in run.markdown_table(
