@@ -1,7 +1,7 @@
 from django import template
 from django.template.defaultfilters import urlize
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -93,4 +93,46 @@ def timeline_items(items, focus_first=False) -> str:
                 format_html('<div class="text-prewrap">{}</div>', urlize(comment, autoescape=True))
                 if comment else ""))
         out.append("\n    ")
+    return mark_safe("".join(out))  # nosec B308 B703  # noqa: S308 - every part went through format_html
+
+
+@register.simple_tag
+def ticket_rows(tickets, bulk=False, show_requester=False) -> str:
+    """The ``<tr>`` of each ticket of a list page, or the "No tickets match." row, written in Python
+    (the template loop cost about 0.2 ms a row, a sixth of a queue page).
+
+    The markup is the template loop's that it replaced, byte for byte (``tickets/tests/test_list_rows.py``
+    compares the two on rows with and without category, place, assignee, escalation and SLA badges,
+    with and without the selection boxes and the requester column, in three time zones).
+    """
+    out = []
+    not_assigned = conditional_escape(gettext("Not assigned yet"))
+    for ticket in tickets:
+        cells = ["\n    <tr>\n      "]
+        if bulk:
+            # The whole label escaped (the template escaped only the reference; the same for English).
+            cells.append(format_html(
+                '<td><input class="form-check-input" type="checkbox" name="tickets" value="{}" form="bulk-form" '
+                'aria-label="{}"></td>', ticket.pk, gettext("Select %(ref)s") % {"ref": ticket.reference}))
+        category = ticket.category
+        cells.append(format_html(
+            '\n      <td><a href="{}" class="fw-semibold">{}</a><br>{}{}</td>\n      <td>{}</td>\n'
+            '      <td class="d-none d-md-table-cell">{}{}</td>\n      ',
+            ticket.url, ticket.reference, ticket.title,
+            format_html(' <small class="text-body-secondary">· {}</small>', category) if category else "",
+            ticket_badges(ticket), ticket.site or "",
+            format_html("<br><small>{}</small>", ticket.location) if ticket.location else ""))
+        if show_requester:
+            cells.append(format_html('<td class="d-none d-md-table-cell">{}</td>',
+                                     ticket.requester.get_full_name()))
+        assignee = ticket.assignee
+        cells.append(format_html(
+            '\n      <td>{}</td>\n      <td class="d-none d-lg-table-cell">{}</td>\n    </tr>\n  ',
+            assignee.get_full_name() if assignee else
+            format_html('<span class="text-body-secondary">{}</span>', not_assigned),
+            _when(ticket.created_at)))
+        out.append("".join(cells))
+    if not out:
+        out.append(format_html('\n    <tr><td colspan="7" class="text-body-secondary">{}</td></tr>\n  ',
+                               gettext("No tickets match.")))
     return mark_safe("".join(out))  # nosec B308 B703  # noqa: S308 - every part went through format_html
