@@ -145,6 +145,12 @@ CACHES = {
     # templates/base.html), so a deploy's restart is its invalidation and reading it costs no round trip.
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fixdesk-local"},
 }
+# locmem keeps 300 entries by default, fewer than one sheet of QR labels (facilities MAX_LABELS,
+# 500 codes cached by their text): a larger sheet culled its own codes and was redrawn on every
+# print (1 s at 1,000,000 tickets' worth of equipment). A code is about 1 KB: 5,000 is some 5 MB.
+for _alias in ("default", "local"):
+    if CACHES[_alias]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+        CACHES[_alias].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # "shared": one cache seen by every web and job process (the reliability figures and the flag that
 # they went stale, docs/knowledge.md). CACHE_URL when that is shared already (Redis in production);
 # with the per-process default (locmem), a table in the database that knowledge's migration 0003

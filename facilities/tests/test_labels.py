@@ -73,3 +73,16 @@ def test_codes_are_drawn_once_and_follow_their_text(registry, client_for, admin,
     moved = labels.report_url(registry["ac"])
     assert moved != url
     assert labels.qr_data_uri(moved) not in ("data:image/png;base64,CACHED", first)
+
+
+def test_a_full_sheet_of_codes_stays_cached(db):
+    """Every code of the largest sheet is still in the cache after it is drawn (locmem's default
+    of 300 entries culled a 500-label sheet's own codes, so every print redrew them)."""
+    from django.core.cache import cache
+
+    from facilities.views.labels import MAX_LABELS
+
+    texts = [f"https://fixdesk.example.org/tickets/new/?site=1&equipment={n}" for n in range(MAX_LABELS)]
+    drawn = labels.qr_data_uris(texts, scale=1)
+    keys = [labels._qr_key(text, 1) for text in texts]
+    assert cache.get_many(keys) == dict(zip(keys, drawn, strict=True))
