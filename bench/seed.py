@@ -548,7 +548,7 @@ def seed(*, tickets: int, stdout=None, rng_seed: int = 11, chunk: int = 5000, ye
 
 
 def _analyze_tickets() -> None:
-    """PostgreSQL: fresh statistics of the tickets table after each chunk. Each chunk's foreign-key
+    """PostgreSQL: fresh statistics of the tickets table in each chunk. Each chunk's foreign-key
     checks (events, comments and photos point at tickets; Django's are deferred to COMMIT) run
     through plans cached per connection, and the first was made when the table held the three
     long-history tickets: a sequential scan per check, every ticket read for every row, so each
