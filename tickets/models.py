@@ -146,8 +146,10 @@ class Ticket(CachedChoicesDisplay, models.Model):
             # "My tickets" and an organisation's shared tickets (requester IN the members): each
             # requester's range in the lists' order, read without the table (docs/bench.md).
             # deleted_at is a key column only so that SQLite counts the index as covering (it
-            # does not use the index's own WHERE for that); it is NULL in every entry.
-            models.Index(fields=["requester", "-created_at", "-id", "status", "deleted_at"],
+            # does not use the index's own WHERE for that); it is NULL in every entry. assignee,
+            # last, lets "whom may I write to" read the assignees of a requester's tickets from
+            # the index alone (notifications.selectors.contacts_for; docs/bench.md).
+            models.Index(fields=["requester", "-created_at", "-id", "status", "deleted_at", "assignee"],
                          name="ticket_live_requester_idx", condition=models.Q(deleted_at__isnull=True)),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["priority", "status"], name="ticket_priority_status_idx"),
