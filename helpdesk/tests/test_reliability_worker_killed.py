@@ -28,11 +28,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 class HangingSmsGateway:
-    """Twilio-like gateway. While ``hang`` is set, a request is held open (``entered`` is set, ``held``
-    counts the requests held now) until ``release`` or the client gives up; then the connection is
-    dropped without an answer. With ``accept_first`` the held
-    message was already accepted (it reaches the phone; only the answer is lost). Like a gateway
-    honouring ``Idempotency-Key``, a repeated key gets the first message's sid and sends nothing."""
+    """Twilio-like gateway. While ``hang`` is set, a request is held open (``entered`` is set,
+    ``held`` counts the requests held now) until ``release``; then the connection is dropped
+    without an answer. With ``accept_first`` the held message was already accepted (it reaches the
+    phone; only the answer is lost). Like a gateway honouring ``Idempotency-Key``, a repeated key
+    gets the first message's sid and sends nothing."""
 
     def __init__(self, *, accept_first: bool = False):
         self.hang, self.accept_first = True, accept_first

@@ -99,7 +99,7 @@ def timeline_items(items, focus_first=False) -> str:
 @register.simple_tag
 def ticket_rows(tickets, bulk=False, show_requester=False) -> str:
     """The ``<tr>`` of each ticket of a list page, or the "No tickets match." row, written in Python
-    (the template loop cost about 0.2 ms a row, a sixth of a queue page).
+    (1-2 ms less a page of 25 rows than the template loop, in-process; docs/bench.md, round 6).
 
     The markup is the template loop's that it replaced, byte for byte (``tickets/tests/test_list_rows.py``
     compares the two on rows with and without category, place, assignee, escalation and SLA badges,
