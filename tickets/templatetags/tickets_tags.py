@@ -1,5 +1,6 @@
 from django import template
 from django.template.defaultfilters import urlize
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -107,20 +108,22 @@ def ticket_rows(tickets, bulk=False, show_requester=False) -> str:
     """
     out = []
     not_assigned = conditional_escape(gettext("Not assigned yet"))
+    select_label = gettext("Select %(ref)s")
+    now = timezone.now()  # every row's deadline badge judged at the same instant
     for ticket in tickets:
         cells = ["\n    <tr>\n      "]
         if bulk:
             # The whole label escaped (the template escaped only the reference; the same for English).
             cells.append(format_html(
                 '<td><input class="form-check-input" type="checkbox" name="tickets" value="{}" form="bulk-form" '
-                'aria-label="{}"></td>', ticket.pk, gettext("Select %(ref)s") % {"ref": ticket.reference}))
+                'aria-label="{}"></td>', ticket.pk, select_label % {"ref": ticket.reference}))
         category = ticket.category
         cells.append(format_html(
             '\n      <td><a href="{}" class="fw-semibold">{}</a><br>{}{}</td>\n      <td>{}</td>\n'
             '      <td class="d-none d-md-table-cell">{}{}</td>\n      ',
             ticket.url, ticket.reference, ticket.title,
             format_html(' <small class="text-body-secondary">· {}</small>', category) if category else "",
-            ticket_badges(ticket), ticket.site or "",
+            ticket_badges(ticket, now), ticket.site or "",
             format_html("<br><small>{}</small>", ticket.location) if ticket.location else ""))
         if show_requester:
             cells.append(format_html('<td class="d-none d-md-table-cell">{}</td>',
